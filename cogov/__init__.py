@@ -1,0 +1,3 @@
+"""CoGov: party-building-led community governance."""
+
+__version__ = "0.1.0"

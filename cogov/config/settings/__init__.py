@@ -1,0 +1,243 @@
+"""CoGov settings: one module, driven by the environment, strict about bad values.
+
+Environment variables (all optional in development):
+
+- COGOV_ENV: development (default), production or test.
+- COGOV_DATA_DIR: where the SQLite database, uploaded files and the generated development secret live
+  (default: ./var under the working directory).
+- DATABASE_URL: sqlite:///path or postgres://user:pw@host:port/db; SQLite in COGOV_DATA_DIR by default.
+- COGOV_DB_POOL: use psycopg's connection pool on PostgreSQL (default on in production).
+- SECRET_KEY: required in production; generated into COGOV_DATA_DIR otherwise.
+- ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS: comma-separated.
+- REDIS_URL: shared cache (and so sessions and rate limits) across app servers, when several run.
+- EMAIL_URL-like settings: EMAIL_HOST, EMAIL_PORT, DEFAULT_FROM_EMAIL.
+- COGOV_SMS_BACKEND, COGOV_WECHAT_BACKEND: dotted paths of notification adapters (console by default).
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+from cogov.lib.env import Env, ImproperlyConfiguredEnv, parse_database_url
+
+env = Env.from_os()
+
+try:
+    COGOV_ENV = env.choice("COGOV_ENV", ("development", "production", "test"), "development")
+    if "pytest" in sys.modules and "COGOV_ENV" not in env.environ:
+        COGOV_ENV = "test"
+    PRODUCTION = COGOV_ENV == "production"
+
+    BASE_DIR = Path(__file__).resolve().parent.parent.parent
+    DATA_DIR = Path(env.str("COGOV_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+
+    DEBUG = env.bool("DEBUG", default=COGOV_ENV == "development")
+
+    if PRODUCTION:
+        SECRET_KEY = env.str("SECRET_KEY")
+        if len(SECRET_KEY) < 50:
+            raise ImproperlyConfiguredEnv("SECRET_KEY must be at least 50 characters in production")
+    elif "SECRET_KEY" in env.environ:
+        SECRET_KEY = env.str("SECRET_KEY")
+    else:
+        # A development secret is generated once per data directory and never committed.
+        _secret_file = DATA_DIR / "secret_key"
+        if _secret_file.exists():
+            SECRET_KEY = _secret_file.read_text().strip()
+        else:
+            DATA_DIR.mkdir(parents=True, exist_ok=True)
+            SECRET_KEY = secrets.token_urlsafe(64)
+            _secret_file.write_text(SECRET_KEY)
+            _secret_file.chmod(0o600)
+
+    ALLOWED_HOSTS = env.list(
+        "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver", "[::1]"]
+    )
+    if PRODUCTION and not ALLOWED_HOSTS:
+        raise ImproperlyConfiguredEnv("ALLOWED_HOSTS is required in production")
+    CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS")
+
+    _default_db = f"sqlite:///{DATA_DIR / 'cogov.sqlite3'}"
+    _database = parse_database_url(env.str("DATABASE_URL", _default_db))
+    if _database["ENGINE"] == "django.db.backends.sqlite3":
+        Path(str(_database["NAME"])).parent.mkdir(parents=True, exist_ok=True)
+        _database["OPTIONS"] = {
+            # WAL lets readers and one writer work side by side; IMMEDIATE avoids lock upgrades
+            # that would otherwise fail under concurrent writes.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    elif env.bool("COGOV_DB_POOL", default=PRODUCTION):
+        _database.setdefault("OPTIONS", {})
+        _database["OPTIONS"]["pool"] = {"min_size": 2, "max_size": env.int("COGOV_DB_POOL_MAX", 20)}  # type: ignore[index]
+    _database["ATOMIC_REQUESTS"] = False
+    _database["TEST"] = {"NAME": env.str("COGOV_TEST_DB_NAME", "test_cogov")}
+    DATABASES = {"default": _database}
+
+    REDIS_URL = env.str("REDIS_URL", "")
+except ImproperlyConfiguredEnv as exc:  # pragma: no cover - exercised by tests through a subprocess
+    raise SystemExit(f"CoGov configuration error: {exc}") from exc
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rules.apps.AutodiscoverRulesConfig",
+    "allauth",
+    "allauth.account",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
+    "cogov.core",
+    "cogov.territory",
+    "cogov.accounts",
+    "cogov.organizations",
+    "cogov.people",
+    "cogov.web",
+    "cogov.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "cogov.config.urls"
+WSGI_APPLICATION = "cogov.config.wsgi.application"
+ASGI_APPLICATION = "cogov.config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "cogov.web.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if COGOV_ENV == "test":
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "web:home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_LOGOUT_ON_GET = False
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "staticfiles"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if COGOV_ENV == "test"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
+
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env.bool("COGOV_SMTP", default=PRODUCTION)
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = env.str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", 25, minimum=1)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "cogov@localhost")
+COGOV_SMS_BACKEND = env.str("COGOV_SMS_BACKEND", "cogov.core.notifications.ConsoleSMSAdapter")
+COGOV_WECHAT_BACKEND = env.str("COGOV_WECHAT_BACKEND", "cogov.core.notifications.ConsoleWeChatAdapter")
+
+# Security: strict in production; `manage.py check --deploy` is clean under COGOV_ENV=production.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_REFERRER_POLICY = "same-origin"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+NINJA_PAGINATION_PER_PAGE = 50

@@ -1,0 +1,119 @@
+"""The metrics registry: what each app can compute for a territory node and a period.
+
+Dashboards and assessment read metrics only through this registry, so they import no other app.
+
+    @register("people.residents", _("Residents"), unit=_("persons"))
+    def residents(node: Node, period: Period) -> Decimal | None: ...
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from importlib import import_module
+from typing import Any
+
+from django.apps import apps
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class Period:
+    """A half-open date range [start, end)."""
+
+    start: dt.date
+    end: dt.date
+
+    def __post_init__(self) -> None:
+        if self.end <= self.start:
+            raise ValueError("a period must end after it starts")
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        end = dt.date(year + (month == 12), month % 12 + 1, 1)
+        return cls(dt.date(year, month, 1), end)
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
+
+    def __str__(self) -> str:
+        return f"{self.start:%Y-%m-%d}..{self.end:%Y-%m-%d}"
+
+
+Compute = Callable[[Any, Period], Decimal | None]
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str | Promise
+    compute: Compute
+    unit: str | Promise = ""
+    direction: str = "benefit"  # or "cost": lower is better
+    levels: tuple[str, ...] = ("district", "street", "community", "grid")
+    description: str | Promise = ""
+
+    def __call__(self, node: Any, period: Period) -> Decimal | None:
+        return self.compute(node, period)
+
+
+_REGISTRY: dict[str, Metric] = {}
+
+
+def register(
+    key: str,
+    label: str | Promise,
+    *,
+    unit: str | Promise = "",
+    direction: str = "benefit",
+    levels: tuple[str, ...] = ("district", "street", "community", "grid"),
+    description: str | Promise = "",
+) -> Callable[[Compute], Compute]:
+    if direction not in {"benefit", "cost"}:
+        raise ValueError("direction is 'benefit' or 'cost'")
+
+    def decorator(func: Compute) -> Compute:
+        if key in _REGISTRY and _REGISTRY[key].compute is not func:
+            raise ValueError(f"metric {key!r} is registered twice")
+        _REGISTRY[key] = Metric(key, label, func, unit, direction, levels, description or (func.__doc__ or ""))
+        return func
+
+    return decorator
+
+
+def all_metrics() -> list[Metric]:
+    return sorted(_REGISTRY.values(), key=lambda m: m.key)
+
+
+def get(key: str) -> Metric:
+    try:
+        return _REGISTRY[key]
+    except KeyError:
+        raise KeyError(f"unknown metric {key!r}") from None
+
+
+def compute(key: str, node: Any, period: Period) -> Decimal | None:
+    metric = get(key)
+    if node.level not in metric.levels:
+        raise ValueError(f"metric {key!r} is not defined for level {node.level!r}")
+    return metric(node, period)
+
+
+def ratio(numerator: int, denominator: int) -> Decimal | None:
+    """A rate as a Decimal with 4 places, or None when there is nothing to divide by."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.0001"))
+
+
+def autodiscover() -> None:
+    for config in apps.get_app_configs():
+        if config.name.startswith("cogov."):
+            try:
+                import_module(f"{config.name}.metrics")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.metrics":
+                    raise

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleConfig(AppConfig):
+    name = "cogov.people"
+    label = "people"
+    verbose_name = _("People")
+
+    def ready(self) -> None:
+        from cogov.accounts import scopes
+
+        from . import selectors
+
+        if selectors.extend_reach not in scopes.EXTENDERS:
+            scopes.EXTENDERS.append(selectors.extend_reach)
