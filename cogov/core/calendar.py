@@ -8,6 +8,7 @@ as a warning so the UI can say that the year's schedule is missing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,7 +27,9 @@ class WorkCalendar:
 
     node: Any = None
     warnings: set[int] = field(default_factory=set)
-    _years: dict[int, tuple[str, frozenset[dt.date], frozenset[dt.date]]] = field(default_factory=dict)
+    _years: dict[int, tuple[str, frozenset[dt.date], frozenset[dt.date]]] = field(
+        default_factory=dict
+    )
 
     def source(self, year: int) -> str:
         return self._year(year)[0]
@@ -35,11 +38,13 @@ class WorkCalendar:
         if year not in self._years:
             schedule = get_policy("calendar.holidays", self.node).years.get(year)
             if schedule is not None:
-                self._years[year] = ("policy", frozenset(schedule.holidays), frozenset(schedule.workdays))
+                self._years[year] = (
+                    "policy",
+                    frozenset(schedule.holidays),
+                    frozenset(schedule.workdays),
+                )
             elif _library_knows(year):
-                holidays = frozenset(d for d in chinese_calendar.holidays if d.year == year)
-                workdays = frozenset(d for d in chinese_calendar.workdays if d.year == year)
-                self._years[year] = ("library", holidays, workdays)
+                self._years[year] = ("library", *_library_year(year))
             else:
                 self._years[year] = ("weekends", frozenset(), frozenset())
         return self._years[year]
@@ -75,12 +80,21 @@ class WorkCalendar:
         return count
 
 
+@functools.cache
 def _library_knows(year: int) -> bool:
     try:
         chinese_calendar.is_workday(dt.date(year, 6, 1))
     except NotImplementedError:
         return False
     return True
+
+
+@functools.cache
+def _library_year(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
+    """The library's days off on weekdays and make-up working days of `year`."""
+    holidays = frozenset(d for d in chinese_calendar.holidays if d.year == year)
+    workdays = frozenset(d for d in chinese_calendar.workdays if d.year == year)
+    return holidays, workdays
 
 
 @dataclass(frozen=True)
@@ -91,7 +105,12 @@ class Due:
 
 
 def due_after(
-    start: dt.datetime, *, working_days: int = 0, calendar_days: int = 0, hours: int = 0, node: Any = None
+    start: dt.datetime,
+    *,
+    working_days: int = 0,
+    calendar_days: int = 0,
+    hours: int = 0,
+    node: Any = None,
 ) -> Due:
     """When a time limit that starts at `start` runs out.
 

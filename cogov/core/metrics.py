@@ -9,6 +9,7 @@ Dashboards and assessment read metrics only through this registry, so they impor
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -39,8 +40,24 @@ class Period:
     def year(cls, year: int) -> Period:
         return cls(dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
 
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """ "2026" (a year) or "2026-01" (a month); ValueError for anything else."""
+        match = _PERIOD.fullmatch(text.strip())
+        if not match:
+            raise ValueError(f"{text!r} is not a period; use YYYY or YYYY-MM")
+        year, month = int(match["year"]), match["month"]
+        if month is None:
+            return cls.year(year)
+        if not 1 <= int(month) <= 12:
+            raise ValueError(f"{text!r} is not a period; the month must be 01 to 12")
+        return cls.month(year, int(month))
+
     def __str__(self) -> str:
         return f"{self.start:%Y-%m-%d}..{self.end:%Y-%m-%d}"
+
+
+_PERIOD = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2}))?")
 
 
 Compute = Callable[[Any, Period], Decimal | None]
@@ -78,7 +95,9 @@ def register(
     def decorator(func: Compute) -> Compute:
         if key in _REGISTRY and _REGISTRY[key].compute is not func:
             raise ValueError(f"metric {key!r} is registered twice")
-        _REGISTRY[key] = Metric(key, label, func, unit, direction, levels, description or (func.__doc__ or ""))
+        _REGISTRY[key] = Metric(
+            key, label, func, unit, direction, levels, description or (func.__doc__ or "")
+        )
         return func
 
     return decorator

@@ -142,7 +142,9 @@ class Deadline(models.Model):
             models.Index(
                 fields=["due_at"],
                 name="deadline_open_due",
-                condition=models.Q(met_at__isnull=True, breached_at__isnull=True, cancelled_at__isnull=True),
+                condition=models.Q(
+                    met_at__isnull=True, breached_at__isnull=True, cancelled_at__isnull=True
+                ),
             ),
             models.Index(fields=["content_type", "object_id"]),
         ]

@@ -32,7 +32,9 @@ class EmailChannel:
 
     def send(self, user: Any, notification: Notification) -> None:
         if user.email:
-            send_mail(notification.title, notification.body, None, [user.email], fail_silently=False)
+            send_mail(
+                notification.title, notification.body, None, [user.email], fail_silently=False
+            )
 
 
 class ConsoleSMSAdapter:
@@ -74,7 +76,10 @@ def notify(
     """Put a notification in each recipient's inbox now (inside the caller's transaction) and
     send it through the channels in `via` once the transaction commits."""
     created = Notification.objects.bulk_create(
-        [Notification(recipient=user, kind=kind, title=title[:200], body=body, url=url) for user in recipients]
+        [
+            Notification(recipient=user, kind=kind, title=title[:200], body=body, url=url)
+            for user in recipients
+        ]
     )
     if via and created:
         ids = [n.pk for n in created]
@@ -90,7 +95,9 @@ def _deliver(notification_ids: list[int], via: tuple[str, ...]) -> None:
 
 def deliver(notification_ids: list[int], via: list[str]) -> None:
     available = channels()
-    for notification in Notification.objects.filter(pk__in=notification_ids).select_related("recipient"):
+    for notification in Notification.objects.filter(pk__in=notification_ids).select_related(
+        "recipient"
+    ):
         for key in via:
             channel = available.get(key)
             if channel is None:

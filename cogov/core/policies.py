@@ -64,16 +64,34 @@ def get_kind(key: str) -> PolicyKind[Any]:
         raise KeyError(f"unknown policy kind {key!r}") from None
 
 
+class PolicyValueError(ValueError):
+    """A value does not fit its kind's schema. `problems` pairs each bad field with the reason."""
+
+    def __init__(self, key: str, problems: list[tuple[str, str]]) -> None:
+        self.key = key
+        self.problems = problems
+        super().__init__(f"{key}: " + "; ".join(f"{path}: {msg}" for path, msg in problems))
+
+    @property
+    def fields(self) -> list[str]:
+        return [path for path, _msg in self.problems]
+
+
 def validate_value(key: str, value: Any) -> dict[str, Any]:
-    """Validate `value` against the kind's schema; raise ValueError naming the bad fields."""
+    """Validate `value` against the kind's schema and return it normalised for storage.
+
+    Raises PolicyValueError naming each bad field ("working_days: Input should be greater than
+    or equal to 1"); a problem with the value as a whole is reported under "value".
+    """
     kind = get_kind(key)
     try:
         return kind.schema.model_validate(value).model_dump(mode="json")
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'value'}: {err['msg']}" for err in exc.errors()
-        )
-        raise ValueError(f"{key}: {problems}") from None
+        problems = [
+            (".".join(str(p) for p in err["loc"]) or "value", str(err["msg"]))
+            for err in exc.errors()
+        ]
+        raise PolicyValueError(key, problems) from None
 
 
 @dataclass(frozen=True)
@@ -83,9 +101,10 @@ class Resolved(Generic[S]):
 
     @property
     def source(self) -> str:
+        """ "default" (shipped), "platform" (set for every node) or "node" (set for a node)."""
         if self.policy is None:
             return "default"
-        return f"node:{self.policy.node_id}" if self.policy.node_id else "platform"
+        return "node" if self.policy.node_id else "platform"
 
 
 def resolve(key: str, node: Any = None, on: dt.date | None = None) -> Resolved[Any]:
@@ -98,7 +117,8 @@ def resolve(key: str, node: Any = None, on: dt.date | None = None) -> Resolved[A
     on = on or timezone.localdate()
     chain: list[int | None] = [*(node.ancestor_ids(include_self=True)[::-1] if node else []), None]
     rows = list(
-        Policy.objects.filter(kind=key, effective_from__lte=on)
+        Policy.objects.select_related("node")
+        .filter(kind=key, effective_from__lte=on)
         .filter(_node_in(chain))
         .order_by("-effective_from", "-created_at", "-pk")
     )

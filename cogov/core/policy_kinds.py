@@ -56,7 +56,9 @@ VERIFICATION_DEADLINE = register(
         "accounts.verification_deadline",
         _("Time to decide an identity verification"),
         VerificationDeadline,
-        description=_("Working days staff have to confirm or reject a resident's or owner's claim."),
+        description=_(
+            "Working days staff have to confirm or reject a resident's or owner's claim."
+        ),
         default={"working_days": 3},
     )
 )

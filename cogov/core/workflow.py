@@ -24,7 +24,9 @@ from .models import WorkflowEvent
 
 class TransitionTable:
     def __init__(self, table: Mapping[str, Iterable[str]]) -> None:
-        self.table: dict[str, frozenset[str]] = {str(k): frozenset(map(str, v)) for k, v in table.items()}
+        self.table: dict[str, frozenset[str]] = {
+            str(k): frozenset(map(str, v)) for k, v in table.items()
+        }
 
     def allowed(self, from_status: str) -> frozenset[str]:
         return self.table.get(str(from_status), frozenset())
