@@ -1,15 +1,18 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from .api import api
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
+    path("territory/", include("cogov.territory.urls")),
+    path("organizations/", include("cogov.organizations.urls")),
+    path("people/", include("cogov.people.urls")),
     path("", include("cogov.web.urls")),
 ]
 

@@ -7,6 +7,7 @@ instead of silently falling back to a default.
 
 from __future__ import annotations
 
+import builtins
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ class Env:
             return default
         return value
 
-    def bool(self, name: str, default: bool = False) -> bool:
+    def bool(self, name: builtins.str, default: bool = False) -> bool:
         value = self.environ.get(name)
         if value is None:
             return default
@@ -50,7 +51,7 @@ class Env:
             f"{name}={value!r} is not a boolean; use one of 1/0, true/false, yes/no, on/off"
         )
 
-    def int(self, name: str, default: int, *, minimum: int | None = None) -> int:
+    def int(self, name: builtins.str, default: int, *, minimum: int | None = None) -> int:
         value = self.environ.get(name)
         if value is None:
             return default
@@ -62,39 +63,54 @@ class Env:
             raise ImproperlyConfiguredEnv(f"{name}={number} is below the minimum {minimum}")
         return number
 
-    def list(self, name: str, default: list[str] | None = None) -> list[str]:
+    def list(
+        self, name: builtins.str, default: list[builtins.str] | None = None
+    ) -> list[builtins.str]:
         value = self.environ.get(name)
         if value is None:
             return list(default or [])
         return [item.strip() for item in value.split(",") if item.strip()]
 
-    def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
+    def choice(
+        self, name: builtins.str, choices: tuple[builtins.str, ...], default: builtins.str
+    ) -> builtins.str:
         value = self.environ.get(name, default)
         if value not in choices:
             raise ImproperlyConfiguredEnv(f"{name}={value!r} must be one of {', '.join(choices)}")
         return value
 
 
+def _redact(url: str) -> str:
+    """The URL with its password replaced, fit for an error message."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return url.replace(f":{parts.password}@", ":***@", 1)
+
+
 def parse_database_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, object]:
     """Turn `postgres://user:pw@host:port/db?sslmode=…` or `sqlite:///path` into Django's dict."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
+    shown = _redact(url)
     if scheme == "sqlite":
         path = unquote(parts.path)
         if path.startswith("/") and parts.netloc == "":
             path = path[1:] if path.startswith("//") else path
         if not path or path == "/":
-            raise ImproperlyConfiguredEnv(f"{name}={url!r} names no SQLite file")
+            raise ImproperlyConfiguredEnv(f"{name}={shown!r} names no SQLite file")
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
     if scheme in {"postgres", "postgresql", "pgsql"}:
         database = unquote(parts.path.lstrip("/"))
         if not database:
-            raise ImproperlyConfiguredEnv(f"{name}={url!r} names no database")
+            raise ImproperlyConfiguredEnv(f"{name}={shown!r} names no database")
         options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         try:
             port = parts.port
         except ValueError:
-            raise ImproperlyConfiguredEnv(f"{name}={url!r} has a port that is not a number") from None
+            raise ImproperlyConfiguredEnv(
+                f"{name}={shown!r} has a port that is not a number"
+            ) from None
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": database,
@@ -105,5 +121,5 @@ def parse_database_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, obj
             "OPTIONS": options,
         }
     raise ImproperlyConfiguredEnv(
-        f"{name}={url!r}: unsupported scheme {scheme!r}; use sqlite:///path or postgres://…"
+        f"{name}={shown!r}: unsupported scheme {scheme!r}; use sqlite:///path or postgres://…"
     )
