@@ -6,25 +6,32 @@ import datetime as dt
 import json
 
 import pytest
+from django.utils import timezone
 
 from cogov.core.actions import set_policy
 from cogov.core.errors import ActionError, NotAllowed
 from cogov.core.models import AuditLog, Policy
 from cogov.core.policies import get_policy, resolve
 
-TODAY = dt.date(2026, 11, 22)
+TODAY = timezone.localdate()
 KIND = "accounts.verification_deadline"  # not statutory; default 3 working days
 
 
 def test_value_is_validated_and_the_error_names_the_field(world):
     with pytest.raises(ActionError) as err:
-        set_policy(actor=world.admin, kind=KIND, node=None, value={"working_days": 0},
-                   effective_from=TODAY)
+        set_policy(
+            actor=world.admin, kind=KIND, node=None, value={"working_days": 0}, effective_from=TODAY
+        )
     assert err.value.field == "value"
     assert "working_days" in err.value.message
     with pytest.raises(ActionError) as err:
-        set_policy(actor=world.admin, kind=KIND, node=None, value={"working_days": "soon"},
-                   effective_from=TODAY)
+        set_policy(
+            actor=world.admin,
+            kind=KIND,
+            node=None,
+            value={"working_days": "soon"},
+            effective_from=TODAY,
+        )
     assert "working_days" in err.value.message
     assert not Policy.objects.exists()
     assert not AuditLog.objects.exists()
@@ -32,7 +39,9 @@ def test_value_is_validated_and_the_error_names_the_field(world):
 
 def test_unknown_kind_names_the_kind_field(world):
     with pytest.raises(ActionError) as err:
-        set_policy(actor=world.admin, kind="nope.nothing", node=None, value={}, effective_from=TODAY)
+        set_policy(
+            actor=world.admin, kind="nope.nothing", node=None, value={}, effective_from=TODAY
+        )
     assert err.value.field == "kind"
 
 
@@ -58,7 +67,10 @@ def test_unknown_kind_names_the_kind_field(world):
 def test_who_may_set_a_local_policy(world, persona, node, allowed):
     target = world.nodes[node] if node else None
     call = lambda: set_policy(  # noqa: E731
-        actor=world.users[persona], kind=KIND, node=target, value={"working_days": 5},
+        actor=world.users[persona],
+        kind=KIND,
+        node=target,
+        value={"working_days": 5},
         effective_from=TODAY,
     )
     if allowed:
@@ -75,19 +87,36 @@ def test_statutory_kinds_only_a_global_admin_may_override(world):
     value = {"years": {"2027": {"holidays": ["2027-01-01"], "workdays": []}}}
     for persona, node in [("street_official", world.S1), ("street_official", world.C1)]:
         with pytest.raises(NotAllowed):
-            set_policy(actor=world.users[persona], kind="calendar.holidays", node=node, value=value,
-                       effective_from=TODAY)
+            set_policy(
+                actor=world.users[persona],
+                kind="calendar.holidays",
+                node=node,
+                value=value,
+                effective_from=TODAY,
+            )
     assert world.users["street_official"].has_perm("core.manage_policies", world.S1)
-    policy = set_policy(actor=world.admin, kind="calendar.holidays", node=None, value=value,
-                        effective_from=TODAY)
+    policy = set_policy(
+        actor=world.admin, kind="calendar.holidays", node=None, value=value, effective_from=TODAY
+    )
     assert policy.value == {"years": {"2027": {"holidays": ["2027-01-01"], "workdays": []}}}
 
 
 def test_a_change_is_a_new_version_and_is_audited(world):
-    first = set_policy(actor=world.street_official, kind=KIND, node=world.S1,
-                       value={"working_days": 5}, effective_from=dt.date(2026, 1, 1), note="first")
-    second = set_policy(actor=world.street_official, kind=KIND, node=world.S1,
-                        value={"working_days": 7}, effective_from=dt.date(2027, 1, 1))
+    first = set_policy(
+        actor=world.street_official,
+        kind=KIND,
+        node=world.S1,
+        value={"working_days": 5},
+        effective_from=dt.date(2026, 1, 1),
+        note="first",
+    )
+    set_policy(
+        actor=world.street_official,
+        kind=KIND,
+        node=world.S1,
+        value={"working_days": 7},
+        effective_from=dt.date(2027, 1, 1),
+    )
     assert Policy.objects.count() == 2
     first.refresh_from_db()
     assert first.value == {"working_days": 5}  # untouched
@@ -107,15 +136,35 @@ def test_a_change_is_a_new_version_and_is_audited(world):
 
 
 def test_nearest_node_wins_then_platform_then_default(world):
-    set_policy(actor=world.admin, kind=KIND, node=None, value={"working_days": 4},
-               effective_from=dt.date(2026, 1, 1))
-    set_policy(actor=world.admin, kind=KIND, node=world.S1, value={"working_days": 6},
-               effective_from=dt.date(2026, 1, 1))
-    set_policy(actor=world.admin, kind=KIND, node=world.C1, value={"working_days": 2},
-               effective_from=dt.date(2026, 1, 1))
+    set_policy(
+        actor=world.admin,
+        kind=KIND,
+        node=None,
+        value={"working_days": 4},
+        effective_from=dt.date(2026, 1, 1),
+    )
+    set_policy(
+        actor=world.admin,
+        kind=KIND,
+        node=world.S1,
+        value={"working_days": 6},
+        effective_from=dt.date(2026, 1, 1),
+    )
+    set_policy(
+        actor=world.admin,
+        kind=KIND,
+        node=world.C1,
+        value={"working_days": 2},
+        effective_from=dt.date(2026, 1, 1),
+    )
     # A later platform-wide version does not beat a nearer node's older one.
-    set_policy(actor=world.admin, kind=KIND, node=None, value={"working_days": 9},
-               effective_from=dt.date(2026, 6, 1))
+    set_policy(
+        actor=world.admin,
+        kind=KIND,
+        node=None,
+        value={"working_days": 9},
+        effective_from=dt.date(2026, 6, 1),
+    )
     on = dt.date(2026, 7, 1)
     assert resolve(KIND, world.G11, on).value.working_days == 2
     assert resolve(KIND, world.G11, on).source == "node"
@@ -151,8 +200,13 @@ def admin_client(world, client):
 def test_admin_add_goes_through_set_policy(world, admin_client):
     response = admin_client.post(
         "/admin/core/policy/add/",
-        {"kind": KIND, "node": world.C1.pk, "effective_from": "2026-11-22",
-         "value": json.dumps({"working_days": 0}), "note": ""},
+        {
+            "kind": KIND,
+            "node": world.C1.pk,
+            "effective_from": TODAY.isoformat(),
+            "value": json.dumps({"working_days": 0}),
+            "note": "",
+        },
     )
     assert response.status_code == 200  # redisplayed with the error
     assert "working_days" in response.content.decode()
@@ -160,8 +214,13 @@ def test_admin_add_goes_through_set_policy(world, admin_client):
 
     response = admin_client.post(
         "/admin/core/policy/add/",
-        {"kind": KIND, "node": world.C1.pk, "effective_from": "2026-11-22",
-         "value": json.dumps({"working_days": 4}), "note": "via admin"},
+        {
+            "kind": KIND,
+            "node": world.C1.pk,
+            "effective_from": TODAY.isoformat(),
+            "value": json.dumps({"working_days": 4}),
+            "note": "via admin",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     policy = Policy.objects.get()
@@ -171,33 +230,45 @@ def test_admin_add_goes_through_set_policy(world, admin_client):
 
 
 def test_admin_shows_versions_read_only_with_a_new_version_link(world, admin_client):
-    policy = set_policy(actor=world.admin, kind=KIND, node=world.C1, value={"working_days": 4},
-                        effective_from=TODAY)
+    policy = set_policy(
+        actor=world.admin, kind=KIND, node=world.C1, value={"working_days": 4}, effective_from=TODAY
+    )
     page = admin_client.get(f"/admin/core/policy/{policy.pk}/change/")
     assert page.status_code == 200
     html = page.content.decode()
     assert 'name="value"' not in html  # no editable field
     assert "/admin/core/policy/add/?kind=accounts.verification_deadline" in html
     # Posting to the change view changes nothing.
-    admin_client.post(f"/admin/core/policy/{policy.pk}/change/",
-                      {"kind": KIND, "effective_from": "2026-11-22", "value": '{"working_days": 9}'})
+    admin_client.post(
+        f"/admin/core/policy/{policy.pk}/change/",
+        {"kind": KIND, "effective_from": TODAY.isoformat(), "value": '{"working_days": 9}'},
+    )
     policy.refresh_from_db()
     assert policy.value == {"working_days": 4}
-    assert admin_client.post(f"/admin/core/policy/{policy.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        admin_client.post(f"/admin/core/policy/{policy.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
     assert Policy.objects.count() == 1
     # The new-version form starts from the old value.
-    add = admin_client.get(f"/admin/core/policy/add/?kind={KIND}&node={world.C1.pk}"
-                           "&value=%7B%22working_days%22%3A+4%7D")
+    add = admin_client.get(
+        f"/admin/core/policy/add/?kind={KIND}&node={world.C1.pk}"
+        "&value=%7B%22working_days%22%3A+4%7D"
+    )
     assert "working_days" in add.content.decode()
 
 
 def test_logs_are_read_only_in_the_admin(world, admin_client):
-    set_policy(actor=world.admin, kind=KIND, node=None, value={"working_days": 4},
-               effective_from=TODAY)
+    set_policy(
+        actor=world.admin, kind=KIND, node=None, value={"working_days": 4}, effective_from=TODAY
+    )
     entry = AuditLog.objects.get()
     assert admin_client.get("/admin/core/auditlog/").status_code == 200
     assert admin_client.get("/admin/core/auditlog/add/").status_code == 403
-    assert admin_client.post(f"/admin/core/auditlog/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        admin_client.post(f"/admin/core/auditlog/{entry.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
     for model in ("notification", "deadline"):
         assert admin_client.get(f"/admin/core/{model}/").status_code == 200
         assert admin_client.get(f"/admin/core/{model}/add/").status_code == 403

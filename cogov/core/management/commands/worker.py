@@ -9,12 +9,12 @@ cron).
 
 from __future__ import annotations
 
-from argparse import ArgumentParser
+from argparse import ArgumentParser, ArgumentTypeError
 from typing import Any
 
 from django.core.management.base import CommandError
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
-from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.management.commands.db_worker import Worker, valid_backend_name
 
 from cogov.core import deadlines
 from cogov.core.scheduler import SweepScheduler, sweep_seconds
@@ -27,6 +27,10 @@ class Command(DbWorkerCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
         parser.set_defaults(reload=False)
+        # --once needs no task backend; check --backend in handle() only when running tasks.
+        for action in parser._actions:
+            if action.dest == "backend_name":
+                action.type = str
         parser.add_argument(
             "--once",
             action="store_true",
@@ -42,6 +46,10 @@ class Command(DbWorkerCommand):
             breached = deadlines.sweep()
             self.stdout.write(f"sweep: {breached} deadline(s) breached")
             return
+        try:
+            valid_backend_name(options["backend_name"])
+        except ArgumentTypeError as exc:
+            raise CommandError(f"--backend: {exc}") from None
         self.configure_logging(options["verbosity"])
         # The autoreloader would start a scheduler in the watching parent process too.
         if options.get("reload"):
