@@ -13,6 +13,7 @@ grid keep reporting under the community it belonged to.
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from django.conf import settings
 from django.db import models
@@ -65,14 +66,20 @@ class Node(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("parent"),
     )
     path = models.CharField(max_length=255, db_index=True, editable=False)
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
     geometry = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
-    area_m2 = models.DecimalField(_("area (m²)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    area_m2 = models.DecimalField(
+        _("area (m²)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
@@ -83,7 +90,9 @@ class Node(models.Model):
         verbose_name_plural = _("territorial units")
         ordering = ["code"]
         indexes = [
-            models.Index(fields=["path"], name="node_path_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["path"], name="node_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["level", "parent"]),
         ]
 
@@ -121,6 +130,34 @@ class Node(models.Model):
         return self.valid_from <= today and (self.valid_to is None or self.valid_to > today)
 
 
+class TerritoryVersion(models.Model):
+    """A single row whose `version` every territory action bumps in the same transaction as any
+    change of a grid, so that each process's point-to-grid index knows when to rebuild."""
+
+    version = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("territory version")
+        verbose_name_plural = _("territory version")
+
+    def __str__(self) -> str:
+        return f"territory v{self.version}"
+
+    @classmethod
+    def current(cls) -> int:
+        return cls.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+    @classmethod
+    def bump(cls) -> None:
+        """Call inside the transaction that changes grids."""
+        updated = cls.objects.filter(pk=1).update(
+            version=models.F("version") + 1, changed_at=timezone.now()
+        )
+        if not updated:
+            cls.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
 class LineageKind(models.TextChoices):
     SPLIT = "split", _("Split")
     MERGE = "merge", _("Merge")
@@ -156,12 +193,14 @@ class BuildingQuerySet(models.QuerySet["Building"]):
     def visible_to(self, user) -> BuildingQuerySet:  # type: ignore[no-untyped-def]
         from cogov.accounts.scopes import reach
 
-        return reach(user).filter_nodes(self, "grid__path")
+        return cast(BuildingQuerySet, reach(user).filter_nodes(self, "grid__path"))
 
 
 class Building(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    grid = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("grid"))
+    grid = models.ForeignKey(
+        Node, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("grid")
+    )
     code = models.CharField(_("code"), max_length=24, unique=True)
     name = models.CharField(_("name"), max_length=100)
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -187,7 +226,10 @@ class HouseholdQuerySet(models.QuerySet["Household"]):
     def visible_to(self, user) -> HouseholdQuerySet:  # type: ignore[no-untyped-def]
         from cogov.accounts.scopes import reach
 
-        return reach(user).filter_nodes(self, "building__grid__path", own_households="pk")
+        return cast(
+            HouseholdQuerySet,
+            reach(user).filter_nodes(self, "building__grid__path", own_households="pk"),
+        )
 
 
 class Household(models.Model):
@@ -206,18 +248,23 @@ class Household(models.Model):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         ordering = ["code"]
-        constraints = [models.UniqueConstraint(fields=["building", "door"], name="household_door_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["building", "door"], name="household_door_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.building.name} {self.door}"
 
 
 class PropertyUnit(models.Model):
-    """A unit of exclusive ownership (专有部分) with its area, for owners' votes (Civil Code 278)."""
+    """A unit of exclusive ownership (专有部分) and its area, for owner votes (Civil Code 278)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     building = models.ForeignKey(
-        Building, on_delete=models.PROTECT, related_name="property_units", verbose_name=_("building")
+        Building,
+        on_delete=models.PROTECT,
+        related_name="property_units",
+        verbose_name=_("building"),
     )
     household = models.OneToOneField(
         Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="property_unit"
@@ -225,7 +272,8 @@ class PropertyUnit(models.Model):
     number = models.CharField(_("number"), max_length=32)
     exclusive_area = models.DecimalField(_("exclusive area (m²)"), max_digits=10, decimal_places=2)
     unsold = models.BooleanField(
-        _("unsold (held by the developer)"), default=False,
+        _("unsold (held by the developer)"),
+        default=False,
         help_text=_("unsold units count together as one owner in owners' votes"),
     )
 
@@ -234,8 +282,12 @@ class PropertyUnit(models.Model):
         verbose_name_plural = _("property units")
         ordering = ["building", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["building", "number"], name="property_unit_number_unique"),
-            models.CheckConstraint(condition=Q(exclusive_area__gt=0), name="property_unit_area_positive"),
+            models.UniqueConstraint(
+                fields=["building", "number"], name="property_unit_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(exclusive_area__gt=0), name="property_unit_area_positive"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -22,7 +22,9 @@ GRID_SIZE = register(
         "territory.grid_size",
         _("Households per grid"),
         GridSize,
-        description=_("The range of households one grid should hold; grids outside it are flagged."),
+        description=_(
+            "The range of households one grid should hold; grids outside it are flagged."
+        ),
         source="commonly quoted 300–500 households per grid [unverified]; set locally",
         default={"min_households": 100, "max_households": 500},
     )
