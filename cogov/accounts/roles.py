@@ -19,6 +19,7 @@ REVEAL_PII = "reveal_pii"  # reveal identity and phone numbers (logged)
 VERIFY = "verify"  # confirm residents and owners, act for residents without phones
 IMPORT_ROSTER = "import_roster"
 ORGANIZATIONS = "organizations"  # see the organizations of the area
+MANAGE_ORGANIZATIONS = "manage_organizations"  # register, edit and deactivate organizations
 MANAGE_MEMBERSHIPS = "manage_memberships"
 MANAGE_POLICIES = "manage_policies"
 METRICS = "metrics"
@@ -47,33 +48,114 @@ def _caps(*names: str) -> frozenset[str]:
 ROLES: dict[str, Role] = {
     r.key: r
     for r in [
-        Role("admin", _("Administrator"), "global", staff=True, capabilities=_caps(
-            TERRITORY, PEOPLE, REVEAL_PII, VERIFY, IMPORT_ROSTER, ORGANIZATIONS, MANAGE_MEMBERSHIPS,
-            MANAGE_POLICIES, METRICS)),
-        Role("evaluator", _("District organization department / evaluator"), "node", "district",
-             staff=True, capabilities=_caps(TERRITORY, ORGANIZATIONS, METRICS)),
-        Role("street_official", _("Street official"), "node", "street", staff=True,
-             capabilities=_caps(TERRITORY, PEOPLE, ORGANIZATIONS, METRICS, MANAGE_POLICIES)),
-        Role("department_staff", _("District department staff"), "organization",
-             org_kinds=("department",), staff=True, capabilities=_caps(OWN_ORGANIZATION)),
-        Role("party_secretary", _("Community party secretary"), "node", "community", staff=True,
-             capabilities=_caps(TERRITORY, PEOPLE, REVEAL_PII, VERIFY, IMPORT_ROSTER, ORGANIZATIONS,
-                                MANAGE_MEMBERSHIPS, METRICS)),
-        Role("community_worker", _("Community worker"), "node", "community", staff=True,
-             capabilities=_caps(TERRITORY, PEOPLE, REVEAL_PII, VERIFY, IMPORT_ROSTER, ORGANIZATIONS,
-                                METRICS)),
-        Role("grid_worker", _("Grid worker"), "node", "grid", staff=True,
-             capabilities=_caps(TERRITORY, PEOPLE, REVEAL_PII, VERIFY)),
-        Role("unit_liaison", _("Co-construction unit liaison"), "organization",
-             org_kinds=("co_construction_unit",), capabilities=_caps(OWN_ORGANIZATION)),
-        Role("org_staff", _("Staff of a property company, owners' committee or social organization"),
-             "organization", org_kinds=("property_company", "owners_committee", "social_org",
-                                        "residents_committee"), capabilities=_caps(OWN_ORGANIZATION)),
-        Role("social_worker", _("Social worker"), "organization", org_kinds=("social_org",),
-             capabilities=_caps(OWN_ORGANIZATION)),
-        Role("party_member", _("Party member"), "organization",
-             org_kinds=("party_committee", "party_branch", "party_group"),
-             capabilities=_caps(OWN_ORGANIZATION)),
+        Role(
+            "admin",
+            _("Administrator"),
+            "global",
+            staff=True,
+            capabilities=_caps(
+                TERRITORY,
+                PEOPLE,
+                REVEAL_PII,
+                VERIFY,
+                IMPORT_ROSTER,
+                ORGANIZATIONS,
+                MANAGE_ORGANIZATIONS,
+                MANAGE_MEMBERSHIPS,
+                MANAGE_POLICIES,
+                METRICS,
+            ),
+        ),
+        Role(
+            "evaluator",
+            _("District organization department / evaluator"),
+            "node",
+            "district",
+            staff=True,
+            capabilities=_caps(TERRITORY, ORGANIZATIONS, METRICS),
+        ),
+        Role(
+            "street_official",
+            _("Street official"),
+            "node",
+            "street",
+            staff=True,
+            capabilities=_caps(
+                TERRITORY, PEOPLE, ORGANIZATIONS, MANAGE_ORGANIZATIONS, METRICS, MANAGE_POLICIES
+            ),
+        ),
+        Role(
+            "department_staff",
+            _("District department staff"),
+            "organization",
+            org_kinds=("department",),
+            staff=True,
+            capabilities=_caps(OWN_ORGANIZATION),
+        ),
+        Role(
+            "party_secretary",
+            _("Community party secretary"),
+            "node",
+            "community",
+            staff=True,
+            capabilities=_caps(
+                TERRITORY,
+                PEOPLE,
+                REVEAL_PII,
+                VERIFY,
+                IMPORT_ROSTER,
+                ORGANIZATIONS,
+                MANAGE_ORGANIZATIONS,
+                MANAGE_MEMBERSHIPS,
+                METRICS,
+            ),
+        ),
+        Role(
+            "community_worker",
+            _("Community worker"),
+            "node",
+            "community",
+            staff=True,
+            capabilities=_caps(
+                TERRITORY, PEOPLE, REVEAL_PII, VERIFY, IMPORT_ROSTER, ORGANIZATIONS, METRICS
+            ),
+        ),
+        Role(
+            "grid_worker",
+            _("Grid worker"),
+            "node",
+            "grid",
+            staff=True,
+            capabilities=_caps(TERRITORY, PEOPLE, REVEAL_PII, VERIFY),
+        ),
+        Role(
+            "unit_liaison",
+            _("Co-construction unit liaison"),
+            "organization",
+            org_kinds=("co_construction_unit",),
+            capabilities=_caps(OWN_ORGANIZATION),
+        ),
+        Role(
+            "org_staff",
+            _("Staff of a property company, owners' committee or social organization"),
+            "organization",
+            org_kinds=("property_company", "owners_committee", "social_org", "residents_committee"),
+            capabilities=_caps(OWN_ORGANIZATION),
+        ),
+        Role(
+            "social_worker",
+            _("Social worker"),
+            "organization",
+            org_kinds=("social_org",),
+            capabilities=_caps(OWN_ORGANIZATION),
+        ),
+        Role(
+            "party_member",
+            _("Party member"),
+            "organization",
+            org_kinds=("party_committee", "party_branch", "party_group"),
+            capabilities=_caps(OWN_ORGANIZATION),
+        ),
         Role("volunteer", _("Volunteer"), "node", "community", capabilities=_caps(TERRITORY)),
         Role("resident", _("Resident"), "node", "community", capabilities=_caps(OWN_HOUSEHOLD)),
         Role("owner", _("Owner"), "node", "community", capabilities=_caps(OWN_HOUSEHOLD)),

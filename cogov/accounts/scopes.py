@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
 
 from .roles import ROLES, Role
+
+QS = TypeVar("QS", bound=QuerySet[Any])
 
 # Extenders add facts another app knows, e.g. the households a resident belongs to.
 # Registered in AppConfig.ready(); each takes the user and mutates the Reach.
@@ -74,9 +76,9 @@ class Reach:
         return False
 
     def filter_nodes(
-        self, qs: QuerySet[Any], path_lookup: str, capability: str = "people",
+        self, qs: QS, path_lookup: str, capability: str = "people",
         own_households: str | None = None,
-    ) -> QuerySet[Any]:
+    ) -> QS:
         """Keep rows whose node path (through `path_lookup`) lies in a scope with `capability`;
         residents also keep rows of their own households (through `own_households`)."""
         if self.everything:

@@ -27,7 +27,7 @@ class OrgKind(models.TextChoices):
 
 PARTY_KINDS = (OrgKind.PARTY_COMMITTEE, OrgKind.PARTY_BRANCH, OrgKind.PARTY_GROUP)
 # Which kinds may sit under which in the party tree.
-PARTY_PARENT = {
+PARTY_PARENT: dict[str, set[str | None]] = {
     OrgKind.PARTY_COMMITTEE: {None, OrgKind.PARTY_COMMITTEE},
     OrgKind.PARTY_BRANCH: {OrgKind.PARTY_COMMITTEE},
     OrgKind.PARTY_GROUP: {OrgKind.PARTY_BRANCH},

@@ -10,7 +10,9 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from cogov.accounts import scopes
 
-        from . import selectors
+        from . import actions, selectors
+
+        _ = actions  # registers the deadline breach handler (accounts.verification)
 
         if selectors.extend_reach not in scopes.EXTENDERS:
             scopes.EXTENDERS.append(selectors.extend_reach)

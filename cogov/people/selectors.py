@@ -19,6 +19,29 @@ def extend_reach(user: Any, reach: Reach) -> None:
         reach.household_ids.add(person.household_id)
     reach.household_ids.update(
         hid
-        for hid in person.ownerships.filter(until__isnull=True).values_list("unit__household_id", flat=True)
+        for hid in person.ownerships.filter(until__isnull=True).values_list(
+            "unit__household_id", flat=True
+        )
         if hid
     )
+
+
+def is_verified_resident(user: Any, household: Any) -> bool:
+    """The user's account is linked to a resident of `household`.
+
+    Accounts are linked to residents only by a confirmed verification (staff or a roster
+    match), so this is what the voting app asks before a residents' ballot."""
+    from .models import Person
+
+    if not getattr(user, "pk", None) or household is None:
+        return False
+    return Person.objects.filter(user=user, household=household).exists()
+
+
+def is_verified_owner(user: Any, unit: Any) -> bool:
+    """The user's account is linked to a current owner of the property unit `unit`."""
+    from .models import Ownership
+
+    if not getattr(user, "pk", None) or unit is None:
+        return False
+    return Ownership.objects.filter(person__user=user, unit=unit, until__isnull=True).exists()
