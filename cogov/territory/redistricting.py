@@ -38,8 +38,8 @@ def _in_force(node: Node, on: dt.date) -> bool:
 
 
 def _retire(node: Node, on: dt.date) -> None:
+    # The caller's object is updated only once the transaction succeeded (see the actions).
     Node.objects.filter(pk=node.pk).update(valid_to=on)
-    node.valid_to = on
 
 
 def _link(source: Node, target: Node, kind: str, on: dt.date, actor: Any, note: str) -> NodeLineage:
@@ -171,6 +171,7 @@ def split_node(
             actor, "territory.split", node, into=codes, date=str(on), buildings_moved=len(moves)
         )
         lookup.grids_changed()
+    node.valid_to = on
     return new_nodes
 
 
@@ -309,4 +310,6 @@ def merge_nodes(
             buildings_moved=len(moves),
         )
         lookup.grids_changed()
+    for old in nodes:
+        old.valid_to = on
     return new

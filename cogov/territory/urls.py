@@ -7,5 +7,4 @@ app_name = "territory"
 urlpatterns = [
     path("", views.node_list, name="node-list"),
     path("<uuid:uuid>/", views.node_detail, name="node-detail"),
-    path("<uuid:uuid>/grids.geojson", views.node_grids_geojson, name="node-grids-geojson"),
 ]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -17,6 +17,8 @@ from cogov.web.access import get_visible_or_404, require_capability
 from cogov.web.counts import counts_under
 
 from .models import Building, Level, Node
+
+GRID_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 
 
 def _scope_nodes(user: Any) -> list[Node]:
@@ -53,7 +55,9 @@ def node_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
         # Above the user's scope only the part inside it is listed, so totals would mislead.
         "node_counts": counts[node.pk] if in_scope else None,
         "children": [{"node": c, "counts": counts[c.pk]} for c in children],
-        "geojson_url": reverse("territory:node-grids-geojson", args=[node.uuid]),
+        # The territory API draws the map (grids the user may see, under this node).
+        "geojson_url": reverse("api:node_grids_geojson", kwargs={"node_uuid": node.uuid}),
+        "grid_url_pattern": reverse("territory:node-detail", args=[GRID_PLACEHOLDER]),
     }
     if node.level == Level.GRID and in_scope:
         context["buildings"] = list(
@@ -62,34 +66,3 @@ def node_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
             .order_by("code")
         )
     return render(request, "territory/node_detail.html", context)
-
-
-@login_required
-def node_grids_geojson(request: HttpRequest, uuid: Any) -> JsonResponse:
-    """The grids under a node that the user may see, as a GeoJSON FeatureCollection."""
-    user = request.user
-    require_capability(user, TERRITORY)
-    node = get_visible_or_404(Node.objects, user, uuid=uuid)
-    grids = (
-        Node.objects.visible_to(user)
-        .active()
-        .within(node)
-        .of_level(Level.GRID)
-        .exclude(geometry__isnull=True)
-        .order_by("code")
-        .only("uuid", "code", "name", "geometry", "path")
-    )
-    features = [
-        {
-            "type": "Feature",
-            "geometry": g.geometry,
-            "properties": {
-                "uuid": str(g.uuid),
-                "code": g.code,
-                "name": g.name,
-                "url": reverse("territory:node-detail", args=[g.uuid]),
-            },
-        }
-        for g in grids
-    ]
-    return JsonResponse({"type": "FeatureCollection", "features": features})

@@ -192,7 +192,9 @@ def test_tiling_outside(tiling):
 
 def test_refresh_after_an_action_changes_a_grid(world):
     assert locate(*point(0.75, 0.5)).grid.code == G11
-    actions.update_geometry(actor=world.users["admin"], node=world.G11, geometry=square(0, 0, 0.5, 1))
+    actions.update_geometry(
+        actor=world.users["admin"], node=world.G11, geometry=square(0, 0, 0.5, 1)
+    )
     result = locate(*point(0.75, 0.5))
     assert result.grid is None and "幸福一网格" in result.reason
 

@@ -63,8 +63,9 @@ def build_tiling(nx: int, ny: int, seed: int = 7) -> tuple[Node, list[list[tuple
                     path=f"{community.path}x/",
                 )
             )
-    # Paths are derived on save(); bulk_create skips it, so fix them in one pass.
+    # Paths are derived on save(); bulk_create skips it, so set them in one pass.
     Node.objects.bulk_create(grids)
-    for g in Node.objects.filter(level=Level.GRID, code__startswith="449901"):
-        g.save()
+    for g in grids:
+        g.path = f"{g.parent.path}{g.pk}/"
+    Node.objects.bulk_update(grids, ["path"], batch_size=500)
     return district, pts
