@@ -1,0 +1,215 @@
+"""Case metrics for a territory node and a period, computed from CaseEvent and case rows only.
+
+Each metric's definition is in docs/cases/metrics.md; keep the two in step. A case belongs to a
+node when its territory path lies under the node's. Department metrics (departments are
+organizations, not territory nodes) are in whistles.department_scorecard.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from cogov.core.metrics import Period, ratio, register
+from cogov.core.policies import get_policy
+
+from .models import Case, CaseEvent, Whistle
+from .whistles import period_bounds
+from .workflow import Resolution, Satisfaction, Status
+
+LEVELS = ("district", "street", "community", "grid")
+PERCENT = _("share")
+
+
+def _cases(node: Any) -> QuerySet[Case]:
+    return Case.objects.filter(territory_path__startswith=node.path)
+
+
+def _events(node: Any, period: Period, *kinds: str) -> QuerySet[CaseEvent]:
+    start, end = period_bounds(period)
+    return CaseEvent.objects.filter(
+        subject__territory_path__startswith=node.path, at__gte=start, at__lt=end, kind__in=kinds
+    )
+
+
+def _had(kind: str) -> Exists:
+    return Exists(CaseEvent.objects.filter(subject=OuterRef("pk"), kind=kind))
+
+
+def _in(period: Period, field: str) -> Q:
+    start, end = period_bounds(period)
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+@register("cases.volume", _("Cases reported"), unit=_("cases"), levels=LEVELS)
+def volume(node: Any, period: Period) -> Decimal | None:
+    """Cases reported in the period (void ones included: this is the intake)."""
+    return Decimal(_cases(node).filter(_in(period, "reported_at")).count())
+
+
+@register("cases.response_rate", _("Response rate (响应率)"), unit=PERCENT, levels=LEVELS)
+def response_rate(node: Any, period: Period) -> Decimal | None:
+    """Cases first dispatched in the period whose requester was contacted within the response
+    limit / cases first dispatched in the period."""
+    dispatched = _cases(node).filter(_in(period, "dispatched_at"))
+    on_time = dispatched.filter(contacted_at__isnull=False).filter(
+        Q(response_due_at__isnull=True) | Q(contacted_at__lte=_f("response_due_at"))
+    )
+    return ratio(on_time.count(), dispatched.count())
+
+
+def _f(name: str) -> Any:
+    from django.db.models import F
+
+    return F(name)
+
+
+def _revisited(node: Any, period: Period) -> QuerySet[Case]:
+    return _cases(node).filter(_in(period, "revisited_at")).exclude(revisit_resolution="")
+
+
+@register("cases.resolution_rate", _("Resolution rate (解决率)"), unit=PERCENT, levels=LEVELS)
+def resolution_rate(node: Any, period: Period) -> Decimal | None:
+    """(解决 + credit × 部分解决) / revisited cases, over cases last revisited in the period;
+    the credit is the cases.scoring policy's partly_resolved_credit (default 0.5)."""
+    rules = get_policy("cases.scoring", node)
+    answers = list(_revisited(node, period).values_list("revisit_resolution", flat=True))
+    if not answers:
+        return None
+    score = sum(
+        (
+            Decimal(1)
+            if a == Resolution.RESOLVED
+            else rules.partly_resolved_credit
+            if a == Resolution.PARTLY
+            else Decimal(0)
+        )
+        for a in answers
+    )
+    return (score / len(answers)).quantize(Decimal("0.0001"))
+
+
+@register("cases.satisfaction_rate", _("Satisfaction rate (满意率)"), unit=PERCENT, levels=LEVELS)
+def satisfaction_rate(node: Any, period: Period) -> Decimal | None:
+    """(满意 + credit × 基本满意) / rated revisits in the period; 未评价 is left out of the base
+    unless the cases.scoring policy says count_unrated."""
+    rules = get_policy("cases.scoring", node)
+    answers = list(_revisited(node, period).values_list("revisit_satisfaction", flat=True))
+    if not rules.count_unrated:
+        answers = [a for a in answers if a != Satisfaction.UNRATED]
+    if not answers:
+        return None
+    score = sum(
+        (
+            Decimal(1)
+            if a == Satisfaction.SATISFIED
+            else rules.fairly_satisfied_credit
+            if a == Satisfaction.FAIRLY
+            else Decimal(0)
+        )
+        for a in answers
+    )
+    return (score / len(answers)).quantize(Decimal("0.0001"))
+
+
+def _due(node: Any, period: Period) -> QuerySet[Case]:
+    """应结案: cases whose reply was due in the period (not void)."""
+    return _cases(node).filter(_in(period, "reply_due_at")).exclude(status=Status.VOID)
+
+
+@register("cases.closure_rate", _("Closure rate (结案率)"), unit=PERCENT, levels=LEVELS)
+def closure_rate(node: Any, period: Period) -> Decimal | None:
+    """Cases due in the period and closed / cases due in the period."""
+    due = _due(node, period)
+    return ratio(due.filter(status=Status.CLOSED).count(), due.count())
+
+
+@register(
+    "cases.on_time_closure_rate",
+    _("On-time closure rate (按期结案率)"),
+    unit=PERCENT,
+    levels=LEVELS,
+)
+def on_time_closure_rate(node: Any, period: Period) -> Decimal | None:
+    """Cases due in the period, closed, and replied by their (possibly postponed) due time /
+    cases due in the period."""
+    due = _due(node, period)
+    on_time = due.filter(status=Status.CLOSED, replied_at__lte=_f("reply_due_at"))
+    return ratio(on_time.count(), due.count())
+
+
+def _closed(node: Any, period: Period) -> QuerySet[Case]:
+    return _cases(node).filter(_in(period, "closed_at"), status=Status.CLOSED)
+
+
+@register(
+    "cases.rework_rate", _("Rework rate (返工率)"), unit=PERCENT, direction="cost", levels=LEVELS
+)
+def rework_rate(node: Any, period: Period) -> Decimal | None:
+    """Cases closed in the period that failed a check at least once / cases closed in the period."""
+    closed = _closed(node, period)
+    return ratio(closed.filter(_had("check_fail")).count(), closed.count())
+
+
+@register(
+    "cases.postponement_rate",
+    _("Postponement rate (延期率)"),
+    unit=PERCENT,
+    direction="cost",
+    levels=LEVELS,
+)
+def postponement_rate(node: Any, period: Period) -> Decimal | None:
+    """Cases closed in the period with an approved postponement / cases closed in the period."""
+    closed = _closed(node, period)
+    return ratio(closed.filter(_had("approve_postponement")).count(), closed.count())
+
+
+@register(
+    "cases.dispatch_accuracy", _("Dispatch accuracy (准确派遣率)"), unit=PERCENT, levels=LEVELS
+)
+def dispatch_accuracy(node: Any, period: Period) -> Decimal | None:
+    """Dispatches in the period not returned as wrongly dispatched / dispatches in the period."""
+    dispatches = _events(node, period, "dispatch", "whistle").count()
+    returns = _events(node, period, "return").count()
+    return ratio(max(dispatches - returns, 0), dispatches)
+
+
+@register(
+    "cases.on_time_check_rate", _("On-time check rate (按时核查率)"), unit=PERCENT, levels=LEVELS
+)
+def on_time_check_rate(node: Any, period: Period) -> Decimal | None:
+    """Checks (pass or fail) in the period made by the check due time / checks in the period."""
+    checked = _cases(node).filter(_in(period, "checked_at"))
+    on_time = checked.filter(Q(check_due_at__isnull=True) | Q(checked_at__lte=_f("check_due_at")))
+    return ratio(on_time.count(), checked.count())
+
+
+@register("cases.whistles", _("Whistles blown"), unit=_("whistles"), levels=("district", "street"))
+def whistles(node: Any, period: Period) -> Decimal | None:
+    """Whistles blown in the period by the street (or the streets of the district)."""
+    start, end = period_bounds(period)
+    return Decimal(
+        Whistle.objects.filter(
+            street_path__startswith=node.path, blown_at__gte=start, blown_at__lt=end
+        ).count()
+    )
+
+
+@register("cases.composite_score", _("Three-rate composite score"), unit=_("points"), levels=LEVELS)
+def composite_score(node: Any, period: Period) -> Decimal | None:
+    """0–100: the response, resolution and satisfaction rates weighted by the cases.scoring
+    policy (default 30/35/35); a rate with no data drops out and the weights are renormalised."""
+    rules = get_policy("cases.scoring", node)
+    parts = [
+        (response_rate(node, period), rules.weight_response),
+        (resolution_rate(node, period), rules.weight_resolution),
+        (satisfaction_rate(node, period), rules.weight_satisfaction),
+    ]
+    known = [(rate, weight) for rate, weight in parts if rate is not None and weight]
+    total = sum((w for _r, w in known), Decimal(0))
+    if not known or not total:
+        return None
+    return (sum((r * w for r, w in known), Decimal(0)) * 100 / total).quantize(Decimal("0.01"))
