@@ -1,20 +1,31 @@
 """Notifications: every one lands in the in-app inbox; other channels are a registry.
 
-A channel is a class with `send(user, notification)`. E-mail uses Django's mail; SMS and WeChat
-are adapters chosen by settings (COGOV_SMS_BACKEND, COGOV_WECHAT_BACKEND), with console adapters
-that write to the log by default. External channels are sent after the transaction commits.
+    notify([user], "cases.dispatched", _("Case 2026-0001 dispatched to you"), url=case_url,
+           via=("sms",))
+
+The inbox row is written at once, inside the caller's transaction (so it disappears if the
+action rolls back). Channels named in `via` are sent after the transaction commits, by the
+`deliver_notifications` task (a worker in production; at once in tests).
+
+A channel is an object with a `key` and `send(user, notification)`. Channels are registered
+with `register_channel(key, factory)`; the built-in ones are "email" (Django's mail), "sms" and
+"wechat" (adapters chosen by the COGOV_SMS_BACKEND and COGOV_WECHAT_BACKEND settings, console
+adapters that only write to the log by default). Recipe: docs/recipes/add-a-notification-channel.md.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.module_loading import import_string
+
+from cogov.lib.masking import mask_phone
 
 from .models import Notification
 
@@ -38,14 +49,14 @@ class EmailChannel:
 
 
 class ConsoleSMSAdapter:
+    """Writes the SMS to the log instead of sending it. The log gets the masked number only:
+    phone numbers are personal information and never go to logs."""
+
     key = "sms"
 
     def send(self, user: Any, notification: Notification) -> None:
         phone = getattr(user, "phone", "")
         if phone:
-            # The log gets the masked number only: phone numbers are personal information.
-            from cogov.lib.masking import mask_phone
-
             log.info("SMS to %s: %s", mask_phone(phone), notification.title)
 
 
@@ -56,29 +67,60 @@ class ConsoleWeChatAdapter:
         log.info("WeChat to user %s: %s", user.pk, notification.title)
 
 
+ChannelFactory = Callable[[], Channel]
+_CHANNELS: dict[str, ChannelFactory] = {}
+
+
+def register_channel(key: str, factory: ChannelFactory) -> None:
+    """Make channel `key` available to `notify(..., via=(key,))`. The factory is called once per
+    delivery batch, so it may read settings."""
+    if key in _CHANNELS and _CHANNELS[key] is not factory:
+        raise ValueError(f"notification channel {key!r} is registered twice")
+    _CHANNELS[key] = factory
+
+
+def _from_setting(name: str) -> ChannelFactory:
+    def factory() -> Channel:
+        return import_string(getattr(settings, name))()
+
+    return factory
+
+
+register_channel("email", EmailChannel)
+register_channel("sms", _from_setting("COGOV_SMS_BACKEND"))
+register_channel("wechat", _from_setting("COGOV_WECHAT_BACKEND"))
+
+
 def channels() -> dict[str, Channel]:
-    return {
-        "email": EmailChannel(),
-        "sms": import_string(settings.COGOV_SMS_BACKEND)(),
-        "wechat": import_string(settings.COGOV_WECHAT_BACKEND)(),
-    }
+    return {key: factory() for key, factory in _CHANNELS.items()}
 
 
 def notify(
     recipients: Iterable[Any],
     kind: str,
-    title: str,
-    body: str = "",
+    title: str | Promise,
+    body: str | Promise = "",
     url: str = "",
     *,
     via: tuple[str, ...] = (),
 ) -> list[Notification]:
     """Put a notification in each recipient's inbox now (inside the caller's transaction) and
-    send it through the channels in `via` once the transaction commits."""
+    send it through the channels in `via` once the transaction commits.
+
+    A user listed twice gets one notification. Unknown channel keys fail here, loudly, rather
+    than at delivery time.
+    """
+    unknown = [key for key in via if key not in _CHANNELS]
+    if unknown:
+        raise ValueError(f"unknown notification channel(s): {', '.join(unknown)}")
+    unique: dict[Any, Any] = {}
+    for user in recipients:
+        if user is not None:
+            unique.setdefault(user.pk, user)
     created = Notification.objects.bulk_create(
         [
-            Notification(recipient=user, kind=kind, title=title[:200], body=body, url=url)
-            for user in recipients
+            Notification(recipient=user, kind=kind, title=str(title)[:200], body=str(body), url=url)
+            for user in unique.values()
         ]
     )
     if via and created:
@@ -94,10 +136,11 @@ def _deliver(notification_ids: list[int], via: tuple[str, ...]) -> None:
 
 
 def deliver(notification_ids: list[int], via: list[str]) -> None:
+    """Send stored notifications through channels. A failing channel is logged and skipped;
+    the inbox row is there whatever happens."""
     available = channels()
-    for notification in Notification.objects.filter(pk__in=notification_ids).select_related(
-        "recipient"
-    ):
+    queryset = Notification.objects.filter(pk__in=notification_ids).select_related("recipient")
+    for notification in queryset:
         for key in via:
             channel = available.get(key)
             if channel is None:

@@ -10,6 +10,7 @@ deadlines for that year count weekends only. It renders nothing otherwise.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
@@ -22,6 +23,10 @@ from cogov.core.calendar import coverage
 register = template.Library()
 
 
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
 @register.inclusion_tag("core/calendar_warning.html", takes_context=True)
 def calendar_warning(context: template.Context) -> dict[str, Any]:
     user = context.get("user")
@@ -30,7 +35,7 @@ def calendar_warning(context: template.Context) -> dict[str, Any]:
     r = reach(user)
     if not any(g.role.staff for g in r.grants):
         return {"missing_years": []}
-    year = timezone.localdate().year
+    year = _today().year
     missing = [y for y, source in coverage([year, year + 1]).items() if source == "weekends"]
     admin_url = ""
     if missing and r.everything:
