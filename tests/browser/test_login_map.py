@@ -1,0 +1,75 @@
+"""In a real browser: a community worker signs in through the login form, opens the community
+page and sees one polygon per grid on the Leaflet map; a click on a grid opens its page.
+
+Run with `pytest -m browser tests/browser`. Uses Debian's Chromium; never `playwright install`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from cogov.territory.models import Level, Node
+
+# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+@pytest.fixture
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    with playwright_sync.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.mark.browser
+def test_community_worker_sees_grid_polygons(live_server, world, browser):
+    community = world.C1
+    expected = Node.objects.active().within(community).of_level(Level.GRID).count()
+    assert expected == 2
+
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page.goto(live_server.url + "/")
+    assert "/accounts/login/" in page.url
+    page.fill("#id_login", "community_worker")
+    page.fill("#id_password", "pw-community_worker")
+    page.click("button[type=submit].btn")
+    page.wait_for_url(live_server.url + "/")
+    assert "幸福社区" in page.inner_text("main")
+
+    page.goto(f"{live_server.url}/territory/{community.uuid}/")
+    page.wait_for_selector("#grid-map[data-ready='1']", timeout=10_000)
+    paths = page.locator("#grid-map .leaflet-overlay-pane svg path")
+    assert paths.count() == expected
+    labels = page.locator("#grid-map .leaflet-tooltip").all_inner_texts()
+    assert any("幸福一网格" in label and "440111001001001" in label for label in labels)
+
+    RESULTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(RESULTS / "login_map.png"), full_page=True)
+
+    # A click on a polygon opens that grid's page.
+    paths.first.click(force=True)
+    page.wait_for_url(f"{live_server.url}/territory/*/")
+    assert page.url != f"{live_server.url}/territory/{community.uuid}/"
+    assert "网格" in page.inner_text("h1")
+    page.close()
