@@ -140,6 +140,7 @@ def list_policies(request: HttpRequest, node: uuid_lib.UUID | None = None) -> li
 
 
 def _inbox(user: Any) -> QuerySet[Notification]:
+    """The user's notifications: unread first, then newest first."""
     unread_first = Case(
         When(read_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
@@ -154,7 +155,7 @@ def list_notifications(request: HttpRequest) -> QuerySet[Notification]:
 
 @router.post("/notifications/{uuid}/read", response=NotificationOut, summary="Mark one read")
 def read_notification(request: HttpRequest, uuid: uuid_lib.UUID) -> Notification:
-    notification = Notification.objects.filter(recipient=request.user, uuid=uuid).first()
+    notification = Notification.objects.filter(recipient_id=request.user.pk, uuid=uuid).first()
     if notification is None:
         raise Http404("no such notification")
     mark_notification_read(actor=request.user, notification=notification)

@@ -115,8 +115,13 @@ def due_after(
     """When a time limit that starts at `start` runs out.
 
     Working days end at the end of the last working day (23:59:59 local time), the usual reading of
-    "within N working days"; calendar days and hours are plain durations.
+    "within N working days"; calendar days and hours are plain durations (they may be combined
+    with each other, not with working days). `node` picks the holiday policy to use.
     """
+    if min(working_days, calendar_days, hours) < 0:
+        raise ValueError("a time limit cannot be negative")
+    if working_days and (calendar_days or hours):
+        raise ValueError("give working days, or calendar days and hours, not both")
     local = timezone.localtime(start, SHANGHAI)
     basis: dict[str, Any] = {"start": local.isoformat()}
     warnings: list[str] = []

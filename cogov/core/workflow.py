@@ -72,13 +72,14 @@ def transition(
             raise InvalidTransition(f"{type(obj).__name__} {obj.pk} is no longer {from_status!r}")
         for key, value in updates.items():
             setattr(obj, key, value)
-        return events.objects.create(
-            subject=obj,
-            actor=actor if getattr(actor, "pk", None) else None,
-            at=timezone.now(),
-            from_status=from_status,
-            to_status=to_status,
-            note=note,
-            evidence=evidence or {},
+        fields: dict[str, Any] = {
+            "subject": obj,  # every concrete event model names its foreign key `subject`
+            "actor": actor if getattr(actor, "pk", None) else None,
+            "at": timezone.now(),
+            "from_status": from_status,
+            "to_status": to_status,
+            "note": note,
+            "evidence": evidence or {},
             **event_fields,
-        )
+        }
+        return events.objects.create(**fields)

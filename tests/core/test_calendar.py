@@ -122,3 +122,10 @@ def test_a_holidays_policy_rejects_a_date_in_the_wrong_year(world):
             value={"years": {"2027": {"holidays": ["2028-01-01"]}}},
             effective_from=timezone.localdate(),
         )
+
+
+def test_limits_that_make_no_sense_are_refused(db):
+    with pytest.raises(ValueError):
+        due_after(start("2026-09-30"), working_days=-1)
+    with pytest.raises(ValueError):
+        due_after(start("2026-09-30"), working_days=2, hours=4)
