@@ -11,7 +11,7 @@ import uuid as uuid_lib
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from cogov.accounts.http import action_errors
@@ -221,9 +221,7 @@ def list_verifications(
 
 
 @router.post("/verifications", response={201: VerificationOut})
-def create_verification(
-    request: HttpRequest, payload: VerificationIn
-) -> tuple[int, dict[str, Any]]:
+def create_verification(request: HttpRequest, payload: VerificationIn) -> Status:
     """Claim to be a resident of a household or the owner of a property unit."""
     household = unit = None
     if payload.household is not None:
@@ -249,7 +247,7 @@ def create_verification(
             claimed_name=payload.claimed_name,
             claimed_id_number=payload.claimed_id_number,
         )
-    return 201, _verification_out(verification, request.user)
+    return Status(201, _verification_out(verification, request.user))
 
 
 @router.get("/verifications/{uuid:verification_uuid}", response=VerificationOut)

@@ -51,3 +51,38 @@ def elsewhere(world: Any) -> dict[str, Any]:
         "committee": committee,
         "org": org,
     }
+
+
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """The world, built once per module inside a transaction rolled back at the end (the
+    setUpTestData pattern): each test runs in a savepoint of it."""
+    from django.db import transaction
+
+    from tests.world import build_world
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world(_module_world: Any, db: Any) -> Any:
+    """Fresh Python objects for the shared rows, so that no test sees another's in-memory
+    changes or cached reach."""
+    from tests.world import World
+
+    fresh = World()
+    for table in ("nodes", "orgs", "users", "households", "people", "units"):
+        rows = getattr(_module_world, table)
+        if not rows:
+            continue
+        model = type(next(iter(rows.values())))
+        by_pk = model.objects.in_bulk([obj.pk for obj in rows.values()])
+        getattr(fresh, table).update({key: by_pk[obj.pk] for key, obj in rows.items()})
+    return fresh
