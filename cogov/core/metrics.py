@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from importlib import import_module
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.utils.functional import Promise
@@ -52,6 +53,16 @@ class Period:
         if not 1 <= int(month) <= 12:
             raise ValueError(f"{text!r} is not a period; the month must be 01 to 12")
         return cls.month(year, int(month))
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """The period as aware datetimes [start, end) at midnight Beijing time, for filtering
+        DateTimeFields with `Q(at__gte=lo, at__lt=hi)`: a range an index can serve, whatever
+        time zone is active (an `__date` lookup converts every row in the active zone)."""
+        tz = ZoneInfo("Asia/Shanghai")
+        return (
+            dt.datetime.combine(self.start, dt.time(), tzinfo=tz),
+            dt.datetime.combine(self.end, dt.time(), tzinfo=tz),
+        )
 
     def __str__(self) -> str:
         return f"{self.start:%Y-%m-%d}..{self.end:%Y-%m-%d}"

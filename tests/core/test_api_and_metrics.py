@@ -209,3 +209,9 @@ def test_api_inbox_unread_first_and_mark_read(world, client_for):
     assert client.post(f"/api/core/notifications/{others.uuid}/read").status_code == 404
     others.refresh_from_db()
     assert others.read_at is None
+
+
+def test_period_bounds_are_beijing_midnights():
+    lo, hi = Period.parse("2026-10").bounds()
+    assert lo.isoformat() == "2026-10-01T00:00:00+08:00"
+    assert hi.isoformat() == "2026-11-01T00:00:00+08:00"
