@@ -127,7 +127,7 @@ def _channel_for(actor: Any, channel: str | None, caller_phone: str) -> str:
         return Channel.RESIDENT if r.person_id is not None else Channel.API
     if channel not in Channel.values:
         raise ActionError("unknown channel", field="channel")
-    staff_only = {Channel.HOTLINE: MANAGE, Channel.GRID_WORKER: FIELD}
+    staff_only: dict[str, str] = {Channel.HOTLINE: MANAGE, Channel.GRID_WORKER: FIELD}
     if channel in staff_only and not (
         r.everything or any(staff_only[channel] in CASE_ROLES.get(k, ()) for k in roles)
     ):

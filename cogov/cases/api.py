@@ -423,22 +423,14 @@ def case_duplicates(request: HttpRequest, uuid: uuid_lib.UUID) -> Any:
     return [_case_out(c) for c in found if c.pk in ids]
 
 
-def _simple(path: str, func: Callable[..., Any], schema: type[Schema] | None) -> None:
+def _simple(path: str, func: Callable[..., Any], schema: type[Schema]) -> None:
     """POST /cases/{uuid}/<path>: run one action with the body's fields."""
-    if schema is None:
 
-        def endpoint(request: HttpRequest, uuid: uuid_lib.UUID) -> Any:
-            return _respond(_run(func, actor=request.user, case=_case(request, uuid)))
-    else:
+    def endpoint(request: HttpRequest, uuid: uuid_lib.UUID, payload: Any) -> Any:
+        return _respond(_run(func, actor=request.user, case=_case(request, uuid), **payload.dict()))
 
-        def endpoint(request: HttpRequest, uuid: uuid_lib.UUID, payload: Any) -> Any:
-            return _respond(
-                _run(func, actor=request.user, case=_case(request, uuid), **payload.dict())
-            )
-
-        endpoint.__annotations__["payload"] = (
-            schema  # resolved by ninja, not as a forward reference
-        )
+    # The body schema is set here, not as a forward reference ninja could not resolve.
+    endpoint.__annotations__["payload"] = schema
     endpoint.__name__ = f"case_{path.replace('-', '_')}"
     router.post(f"/cases/{{uuid}}/{path}", response=CaseDetailOut, url_name=f"case-{path}")(
         endpoint
@@ -572,7 +564,11 @@ def create_whistle(request: HttpRequest, payload: WhistleIn) -> Any:
     if street is None:
         raise HttpError(404, "no such street")
     case = _case(request, payload.case) if payload.case else None
-    within = Span(minutes=payload.report_within_minutes) if payload.report_within_minutes else None
+    within = (
+        Span.model_validate({"minutes": payload.report_within_minutes})
+        if payload.report_within_minutes
+        else None
+    )
     result = _run(
         actions.blow_whistle,
         actor=request.user,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cogov.core.metrics import Period, ratio, register
@@ -56,15 +56,9 @@ def response_rate(node: Any, period: Period) -> Decimal | None:
     limit / cases first dispatched in the period."""
     dispatched = _cases(node).filter(_in(period, "dispatched_at"))
     on_time = dispatched.filter(contacted_at__isnull=False).filter(
-        Q(response_due_at__isnull=True) | Q(contacted_at__lte=_f("response_due_at"))
+        Q(response_due_at__isnull=True) | Q(contacted_at__lte=F("response_due_at"))
     )
     return ratio(on_time.count(), dispatched.count())
-
-
-def _f(name: str) -> Any:
-    from django.db.models import F
-
-    return F(name)
 
 
 def _revisited(node: Any, period: Period) -> QuerySet[Case]:
@@ -89,7 +83,7 @@ def resolution_rate(node: Any, period: Period) -> Decimal | None:
         )
         for a in answers
     )
-    return (score / len(answers)).quantize(Decimal("0.0001"))
+    return (Decimal(score) / len(answers)).quantize(Decimal("0.0001"))
 
 
 @register("cases.satisfaction_rate", _("Satisfaction rate (满意率)"), unit=PERCENT, levels=LEVELS)
@@ -112,7 +106,7 @@ def satisfaction_rate(node: Any, period: Period) -> Decimal | None:
         )
         for a in answers
     )
-    return (score / len(answers)).quantize(Decimal("0.0001"))
+    return (Decimal(score) / len(answers)).quantize(Decimal("0.0001"))
 
 
 def _due(node: Any, period: Period) -> QuerySet[Case]:
@@ -137,7 +131,7 @@ def on_time_closure_rate(node: Any, period: Period) -> Decimal | None:
     """Cases due in the period, closed, and replied by their (possibly postponed) due time /
     cases due in the period."""
     due = _due(node, period)
-    on_time = due.filter(status=Status.CLOSED, replied_at__lte=_f("reply_due_at"))
+    on_time = due.filter(status=Status.CLOSED, replied_at__lte=F("reply_due_at"))
     return ratio(on_time.count(), due.count())
 
 
@@ -183,7 +177,7 @@ def dispatch_accuracy(node: Any, period: Period) -> Decimal | None:
 def on_time_check_rate(node: Any, period: Period) -> Decimal | None:
     """Checks (pass or fail) in the period made by the check due time / checks in the period."""
     checked = _cases(node).filter(_in(period, "checked_at"))
-    on_time = checked.filter(Q(check_due_at__isnull=True) | Q(checked_at__lte=_f("check_due_at")))
+    on_time = checked.filter(Q(check_due_at__isnull=True) | Q(checked_at__lte=F("check_due_at")))
     return ratio(on_time.count(), checked.count())
 
 

@@ -58,7 +58,7 @@ class CaseDeadlines(BaseModel):
     # category code → urgency → stages that override the urgency defaults (stage by stage)
     by_category: dict[str, dict[str, Stages]] = Field(default_factory=dict)
     on_breach: dict[str, Breach] = Field(default_factory=dict)
-    whistle_report: Span = Field(default_factory=lambda: Span(minutes=30))
+    whistle_report: Span = Field(default_factory=lambda: Span.model_validate({"minutes": 30}))
 
     @model_validator(mode="after")
     def _known(self) -> CaseDeadlines:

@@ -10,8 +10,9 @@ order (接诉即办) and the street whistle (吹哨报到). docs/cases/workflow.
     filed / dispatched / returned / signed / handling / hung ─escalate─► escalated
     escalated ─dispatch or whistle (吹哨)─► dispatched;  revisited / closed ─reopen─► handling
 
-Every action moves a case only through `move()`, which calls cogov.core.workflow.transition and
-so writes one CaseEvent per step; a step not in the table raises InvalidTransition.
+Every action moves a case only through `move()`, which checks the action's step in STEPS and
+calls cogov.core.workflow.transition, writing one CaseEvent per step; anything else raises
+InvalidTransition.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cogov.core.errors import InvalidTransition
 from cogov.core.workflow import TransitionTable, transition
 
 
@@ -44,28 +46,47 @@ class Status(models.TextChoices):
 
 S = Status
 
-CASE_TRANSITIONS = TransitionTable(
-    {
-        S.REPORTED: {
-            S.VERIFIED,
-            S.VOID,
-            S.CLOSED,
-        },  # closed: consultation answered / handled on the spot
-        S.VERIFIED: {S.FILED, S.VOID},
-        S.FILED: {S.DISPATCHED, S.VOID, S.ESCALATED},
-        S.DISPATCHED: {S.SIGNED, S.RETURNED, S.ESCALATED},
-        S.RETURNED: {S.DISPATCHED, S.ESCALATED},
-        S.SIGNED: {S.HANDLING, S.ESCALATED},
-        S.HANDLING: {S.POSTPONEMENT_REQUESTED, S.HUNG, S.REPLIED, S.ESCALATED},
-        S.POSTPONEMENT_REQUESTED: {S.HANDLING},
-        S.HUNG: {S.HANDLING, S.ESCALATED},
-        S.ESCALATED: {S.DISPATCHED},
-        S.REPLIED: {S.CHECKED, S.HANDLING},  # handling: check failed, rework (返工)
-        S.CHECKED: {S.REVISITED, S.CLOSED},  # closed directly only when no requester to revisit
-        S.REVISITED: {S.CLOSED, S.HANDLING},  # handling: reopened because the revisit says so
-        S.CLOSED: {S.HANDLING},  # reopened
-    }
-)
+# The table: each step is an action (the CaseEvent kind) with the statuses it starts from and
+# the status it leads to. CASE_TRANSITIONS (from → to) is derived from it for the core engine.
+STEPS: dict[str, tuple[frozenset[str], str]] = {
+    "verify": (frozenset({S.REPORTED}), S.VERIFIED),
+    "void": (frozenset({S.REPORTED, S.VERIFIED, S.FILED}), S.VOID),
+    "merge": (frozenset({S.REPORTED, S.VERIFIED, S.FILED}), S.VOID),
+    "answer": (frozenset({S.REPORTED}), S.CLOSED),  # consultation (咨询) answered at once
+    "on_spot": (frozenset({S.REPORTED}), S.CLOSED),  # grid worker handled it on the spot
+    "file": (frozenset({S.VERIFIED}), S.FILED),
+    "dispatch": (frozenset({S.FILED, S.RETURNED, S.ESCALATED}), S.DISPATCHED),
+    "whistle": (frozenset({S.ESCALATED}), S.DISPATCHED),
+    "sign": (frozenset({S.DISPATCHED}), S.SIGNED),
+    "return": (frozenset({S.DISPATCHED}), S.RETURNED),  # wrongly dispatched
+    "contact": (frozenset({S.SIGNED}), S.HANDLING),  # 先行联系 (响应)
+    "request_postponement": (frozenset({S.HANDLING}), S.POSTPONEMENT_REQUESTED),
+    "approve_postponement": (frozenset({S.POSTPONEMENT_REQUESTED}), S.HANDLING),
+    "refuse_postponement": (frozenset({S.POSTPONEMENT_REQUESTED}), S.HANDLING),
+    "hang": (frozenset({S.HANDLING}), S.HUNG),  # 挂账, 承诺件
+    "resume": (frozenset({S.HUNG}), S.HANDLING),
+    "escalate": (
+        frozenset({S.FILED, S.DISPATCHED, S.RETURNED, S.SIGNED, S.HANDLING, S.HUNG}),
+        S.ESCALATED,
+    ),
+    "reply": (frozenset({S.HANDLING}), S.REPLIED),
+    "check_pass": (frozenset({S.REPLIED}), S.CHECKED),
+    "check_fail": (frozenset({S.REPLIED}), S.HANDLING),  # 返工
+    "revisit": (frozenset({S.CHECKED}), S.REVISITED),
+    "close": (frozenset({S.CHECKED, S.REVISITED}), S.CLOSED),
+    "reopen": (frozenset({S.REVISITED, S.CLOSED}), S.HANDLING),
+}
+
+
+def _derive(steps: dict[str, tuple[frozenset[str], str]]) -> dict[str, set[str]]:
+    table: dict[str, set[str]] = {}
+    for sources, target in steps.values():
+        for source in sources:
+            table.setdefault(source, set()).add(target)
+    return table
+
+
+CASE_TRANSITIONS = TransitionTable(_derive(STEPS))
 
 OPEN_STATUSES = frozenset(set(Status.values) - {S.CLOSED, S.VOID})
 # Statuses in which the lead organization holds the case.
@@ -101,6 +122,11 @@ def move(
     the status."""
     from .models import CaseEvent
 
+    if kind not in STEPS:
+        raise ValueError(f"{kind!r} is not a step of the case table")
+    sources, target = STEPS[kind]
+    if str(to_status) != target or str(case.status) not in sources:
+        raise InvalidTransition(f"{kind} cannot move a case from {case.status!r} to {to_status!r}")
     return transition(
         case,
         to_status,
