@@ -73,3 +73,36 @@ def test_community_worker_sees_grid_polygons(live_server, world, browser):
     assert page.url != f"{live_server.url}/territory/{community.uuid}/"
     assert "网格" in page.inner_text("h1")
     page.close()
+
+
+def _login(page, base, username):
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_login", username)
+    page.fill("#id_password", f"pw-{username}")
+    page.click("button[type=submit].btn")
+    page.wait_for_url(base + "/")
+
+
+@pytest.mark.browser
+def test_reveal_and_mark_read_through_htmx(live_server, world, browser):
+    from cogov.core.models import AuditLog, Notification
+
+    person = world.people["G11-1-101-户主"]
+    note = Notification.objects.create(recipient=world.community_worker, kind="t", title="请核实新住户")
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    _login(page, live_server.url, "community_worker")
+
+    page.goto(f"{live_server.url}/people/{person.uuid}/")
+    assert person.id_number not in page.content()
+    page.click("[data-testid=reveal]")
+    page.wait_for_selector("[data-testid=revealed]")
+    assert person.id_number in page.inner_text("[data-testid=revealed]")
+    assert page.url == f"{live_server.url}/people/{person.uuid}/"  # swapped in place, not in the URL
+    assert AuditLog.objects.filter(action="pii.reveal").count() == 1
+
+    page.goto(f"{live_server.url}/inbox/")
+    page.click(f"#n-{note.uuid} button")
+    page.wait_for_selector(f"#n-{note.uuid}:not(.unread)")
+    note.refresh_from_db()
+    assert note.read_at is not None
+    page.close()
