@@ -51,24 +51,18 @@ def validate_scope(role: Role, node: Any, organization: Any) -> None:
             )
 
 
-def grant_membership(
+def check_grant(
     *,
     actor: Any,
     user: User,
     role: str,
     node: Any = None,
     organization: Any = None,
-    title: str = "",
-    full_time: bool = True,
     valid_from: dt.date | None = None,
     valid_to: dt.date | None = None,
-) -> Membership:
-    """Give `user` the role `role` over a node or an organization.
-
-    The actor needs `accounts.manage_memberships` over the scope (global roles: a global role)
-    and must hold, over that scope, every staff capability the granted role carries, so a
-    community secretary can appoint grid workers but not a street official or an administrator.
-    """
+) -> None:
+    """Raise ActionError/NotAllowed unless `actor` may give `user` this role (see
+    grant_membership). Forms call it to show the reason next to the field."""
     found = ROLES.get(role)
     if found is None:
         raise ActionError(_("Unknown role."), field="role")
@@ -91,6 +85,36 @@ def grant_membership(
         .exists()
     ):
         raise ActionError(_("This person already holds this role here."), field="role")
+
+
+def grant_membership(
+    *,
+    actor: Any,
+    user: User,
+    role: str,
+    node: Any = None,
+    organization: Any = None,
+    title: str = "",
+    full_time: bool = True,
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
+) -> Membership:
+    """Give `user` the role `role` over a node or an organization.
+
+    The actor needs `accounts.manage_memberships` over the scope (global roles: a global role)
+    and must hold, over that scope, every staff capability the granted role carries, so a
+    community secretary can appoint grid workers but not a street official or an administrator.
+    """
+    check_grant(
+        actor=actor,
+        user=user,
+        role=role,
+        node=node,
+        organization=organization,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    valid_from = valid_from or timezone.localdate()
     with transaction.atomic():
         membership = Membership.objects.create(
             user=user,

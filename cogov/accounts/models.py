@@ -1,4 +1,5 @@
-"""Accounts: a custom User from the first migration, roles held as scoped memberships, API tokens."""
+"""Accounts: a custom User from the first migration, roles held as scoped memberships,
+API tokens."""
 
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ class User(AbstractUser):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
-
 
     class Meta:
         verbose_name = _("user")
@@ -55,12 +55,20 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=32, choices=ROLE_CHOICES)
     node = models.ForeignKey(
-        "territory.Node", null=True, blank=True, on_delete=models.PROTECT, related_name="memberships",
+        "territory.Node",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
         verbose_name=_("territorial scope"),
     )
     organization = models.ForeignKey(
-        "organizations.Organization", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="memberships", verbose_name=_("organization"),
+        "organizations.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("organization"),
     )
     title = models.CharField(_("title"), max_length=100, blank=True)
     full_time = models.BooleanField(_("full-time"), default=True)

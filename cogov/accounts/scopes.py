@@ -59,7 +59,11 @@ class Reach:
 
     def organization_paths_with(self, capability: str) -> list[str]:
         return sorted(
-            {g.organization_path for g in self.grants if g.organization_path and g.role.can(capability)}
+            {
+                g.organization_path
+                for g in self.grants
+                if g.organization_path and g.role.can(capability)
+            }
         )
 
     def can(self, capability: str, node: Any = None) -> bool:
@@ -76,7 +80,10 @@ class Reach:
         return False
 
     def filter_nodes(
-        self, qs: QS, path_lookup: str, capability: str = "people",
+        self,
+        qs: QS,
+        path_lookup: str,
+        capability: str = "people",
         own_households: str | None = None,
     ) -> QS:
         """Keep rows whose node path (through `path_lookup`) lies in a scope with `capability`;
@@ -102,7 +109,9 @@ def reach(user: Any) -> Reach:
     result = Reach()
     if user.is_superuser:
         result.grants.append(Grant(ROLES["admin"]))
-    memberships = Membership.objects.current().filter(user=user).select_related("node", "organization")
+    memberships = (
+        Membership.objects.current().filter(user=user).select_related("node", "organization")
+    )
     for m in memberships:
         role = ROLES.get(m.role)
         if role is None:

@@ -68,12 +68,18 @@ class Organization(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=OrgKind.choices, db_index=True)
     name = models.CharField(_("name"), max_length=150)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("parent organization"),
     )
     path = models.CharField(max_length=255, db_index=True, editable=False)
     node = models.ForeignKey(
-        "territory.Node", on_delete=models.PROTECT, related_name="organizations",
+        "territory.Node",
+        on_delete=models.PROTECT,
+        related_name="organizations",
         verbose_name=_("based in"),
     )
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
@@ -88,7 +94,9 @@ class Organization(models.Model):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         ordering = ["kind", "name"]
-        indexes = [models.Index(fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"])]
+        indexes = [
+            models.Index(fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"])
+        ]
 
     def __str__(self) -> str:
         return self.name

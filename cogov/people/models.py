@@ -35,7 +35,13 @@ class Tag(models.TextChoices):
     CHRONIC_ILLNESS = "chronic_illness", _("Chronic illness")
 
 
-VULNERABLE_TAGS = {Tag.ELDERLY_ALONE, Tag.DISABLED, Tag.LOW_INCOME, Tag.LEFT_BEHIND, Tag.CHRONIC_ILLNESS}
+VULNERABLE_TAGS = {
+    Tag.ELDERLY_ALONE,
+    Tag.DISABLED,
+    Tag.LOW_INCOME,
+    Tag.LEFT_BEHIND,
+    Tag.CHRONIC_ILLNESS,
+}
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
@@ -67,23 +73,37 @@ class Person(models.Model):
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
-    id_number = models.CharField(_("identity number"), max_length=18, null=True, blank=True, unique=True)
+    id_number = models.CharField(
+        _("identity number"), max_length=18, null=True, blank=True, unique=True
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     household = models.ForeignKey(
-        "territory.Household", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="members", verbose_name=_("household"),
+        "territory.Household",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        verbose_name=_("household"),
     )
     # The grid of the household, kept by the actions that move people, so that scoping a list
     # is one join whatever the depth of the tree.
     grid = models.ForeignKey(
-        "territory.Node", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "territory.Node",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("grid"),
     )
     relation = models.CharField(_("relation to head of household"), max_length=20, blank=True)
     tags = models.JSONField(_("tags"), default=list, blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="person", verbose_name=_("account"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        verbose_name=_("account"),
     )
     search_text = models.TextField(editable=False, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -117,7 +137,9 @@ class Ownership(models.Model):
     """A person owns a property unit (verified by staff or a roster match)."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="ownerships")
-    unit = models.ForeignKey("territory.PropertyUnit", on_delete=models.PROTECT, related_name="ownerships")
+    unit = models.ForeignKey(
+        "territory.PropertyUnit", on_delete=models.PROTECT, related_name="ownerships"
+    )
     share = models.DecimalField(_("share"), max_digits=5, decimal_places=4, default=1)
     since = models.DateField(_("since"), default=timezone.localdate)
     until = models.DateField(_("until"), null=True, blank=True)
@@ -127,7 +149,9 @@ class Ownership(models.Model):
         verbose_name_plural = _("ownerships")
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "unit"], condition=Q(until__isnull=True), name="ownership_current_unique"
+                fields=["person", "unit"],
+                condition=Q(until__isnull=True),
+                name="ownership_current_unique",
             )
         ]
 
@@ -146,16 +170,26 @@ class PartyMember(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="party_member")
     branch = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="party_members",
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="party_members",
         verbose_name=_("party branch"),
     )
-    status = models.CharField(_("status"), max_length=16, choices=PartyMemberStatus.choices,
-                              default=PartyMemberStatus.FULL)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=PartyMemberStatus.choices,
+        default=PartyMemberStatus.FULL,
+    )
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     in_service = models.BooleanField(_("in-service member (在职党员)"), default=False)
     employer = models.ForeignKey(
-        "organizations.Organization", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="employed_party_members", verbose_name=_("employer"),
+        "organizations.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="employed_party_members",
+        verbose_name=_("employer"),
     )
 
     class Meta:
@@ -203,7 +237,9 @@ class Verification(models.Model):
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verifications"
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=VerificationKind.choices)
     household = models.ForeignKey(
         "territory.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -214,9 +250,14 @@ class Verification(models.Model):
     claimed_name = models.CharField(_("name given"), max_length=50)
     claimed_id_number = models.CharField(_("identity number given"), max_length=18)
     status = models.CharField(
-        _("status"), max_length=16, choices=VerificationStatus.choices, default=VerificationStatus.PENDING
+        _("status"),
+        max_length=16,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.PENDING,
     )
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     method = models.CharField(_("method"), max_length=16, blank=True)  # "staff" or "roster"
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -228,12 +269,15 @@ class Verification(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(kind="resident", household__isnull=False, unit__isnull=True)
-                           | Q(kind="owner", unit__isnull=False, household__isnull=True)),
+                condition=(
+                    Q(kind="resident", household__isnull=False, unit__isnull=True)
+                    | Q(kind="owner", unit__isnull=False, household__isnull=True)
+                ),
                 name="verification_target_matches_kind",
             ),
             models.UniqueConstraint(
-                fields=["user", "kind", "household", "unit"], condition=Q(status="pending"),
+                fields=["user", "kind", "household", "unit"],
+                condition=Q(status="pending"),
                 name="verification_one_pending",
             ),
         ]
@@ -256,13 +300,17 @@ class ProxyAuthorization(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="proxies")
-    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proxy_for")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proxy_for"
+    )
     scope = models.CharField(_("what the agent may do"), max_length=200)
     document_ref = models.CharField(_("written authorisation reference"), max_length=100)
     document = models.FileField(_("scan of the authorisation"), upload_to="proxy/%Y/", blank=True)
     valid_from = models.DateField(_("from"), default=timezone.localdate)
     valid_to = models.DateField(_("until"), null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -276,5 +324,7 @@ class ProxyAuthorization(models.Model):
     def in_force(self, on=None) -> bool:  # type: ignore[no-untyped-def]
         on = on or timezone.localdate()
         return (
-            self.revoked_at is None and self.valid_from <= on and (self.valid_to is None or self.valid_to >= on)
+            self.revoked_at is None
+            and self.valid_from <= on
+            and (self.valid_to is None or self.valid_to >= on)
         )
