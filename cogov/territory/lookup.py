@@ -21,7 +21,6 @@ that made the change drops its index at once.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import threading
 import time
@@ -33,6 +32,7 @@ import numpy as np
 import shapely
 from django.conf import settings
 from django.db import transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from .geometry import distance_m, parse_boundary
@@ -103,8 +103,8 @@ class GridIndex:
             candidates = tuple(str(self.codes[i]) for i in hits)
             inside = [i for i in hits if self.geometries[i].contains(pt)]
             if inside:
-                return LookupResult(copy.copy(self.nodes[inside[0]]), INSIDE, candidates)
-            return LookupResult(copy.copy(self.nodes[hits[0]]), ON_EDGE, candidates)
+                return LookupResult(_clone(self.nodes[inside[0]]), INSIDE, candidates)
+            return LookupResult(_clone(self.nodes[hits[0]]), ON_EDGE, candidates)
         return LookupResult(None, self._outside_reason(lon, lat))
 
     def _outside_reason(self, lon: float, lat: float) -> str:
@@ -155,7 +155,7 @@ class GridIndex:
             strict=True,
         ):
             if t not in copies:
-                copies[t] = copy.copy(self.nodes[t])
+                copies[t] = _clone(self.nodes[t])
             codes = tuple(str(self.codes[i]) for i in sorted(touched[p]))
             results[p] = LookupResult(copies[t], INSIDE if inner else ON_EDGE, codes)
         for p in range(n):
@@ -166,6 +166,17 @@ class GridIndex:
                 else:
                     results[p] = LookupResult(None, "the coordinates are not numbers")
         return results  # type: ignore[return-value]
+
+
+def _clone(node: Node) -> Node:
+    """A fresh instance for the caller (the index's own instances are shared by threads);
+    a shallow dict copy, much cheaper than copy.copy's pickling protocol."""
+    clone = Node.__new__(Node)
+    clone.__dict__ = node.__dict__.copy()
+    clone._state = ModelState()
+    clone._state.adding = False
+    clone._state.db = node._state.db
+    return clone
 
 
 # -- the per-process cache --------------------------------------------------------------------
