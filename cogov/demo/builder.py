@@ -7,7 +7,6 @@ the same rows. Rows go to a writer in foreign-key order; each street is one tran
 from __future__ import annotations
 
 import time
-import tracemalloc
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -34,7 +33,6 @@ class Report:
     digest: str
     counts: dict[str, int]
     first_ids: dict[str, int]
-    peak_memory_mb: float | None = None
     rows: dict[str, int] = field(default_factory=dict)
 
 
@@ -45,13 +43,10 @@ def build(
     writer: Writer | None = None,
     start_ids: dict[str, int] | None = None,
     progress: bool = False,
-    trace_memory: bool = False,
 ) -> Report:
     """Generate the demo at `scale` from `seed` and hand every row to `writer` (the database
     through bulk_create by default). Ids start after the rows already stored."""
     started = time.perf_counter()
-    if trace_memory:
-        tracemalloc.start()
     writer = writer or BulkCreateWriter()
     first_ids = dict(start_ids or next_ids())
     ctx = Context(seed, SCALES[scale], writer, Ids(first_ids), demo_password_hash())
@@ -71,10 +66,6 @@ def build(
     with transaction.atomic():
         finish_demo_accounts(ctx, stream(seed, "accounts", "memberships"))
         writer.close()
-    peak = None
-    if trace_memory:
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
     return Report(
         scale,
         seed,
@@ -82,7 +73,6 @@ def build(
         writer.digest.hexdigest(),
         dict(sorted(ctx.counts.items())),
         first_ids,
-        peak,
         dict(writer.rows_written),
     )
 

@@ -201,3 +201,30 @@ def test_small_scale(db: Any) -> None:
     assert Node.objects.filter(level=Level.GRID).count() == 60
     assert 5000 <= report.counts["households"] <= 7000
     assert database_digest(since=report.first_ids) == report.digest
+
+
+def test_city_scale_lays_out_ten_districts_with_unique_codes() -> None:
+    from cogov.demo.context import Context, Ids
+    from cogov.demo.scales import SCALES
+    from cogov.demo.tables import NODE, TABLES
+    from cogov.demo.territory import build_nodes
+
+    class Keep(DigestWriter):
+        def __init__(self) -> None:
+            super().__init__(digest=False)
+            self.nodes: list[tuple[Any, ...]] = []
+
+        def add(self, table: Any, row: tuple[Any, ...]) -> None:
+            self.nodes.append(row)
+
+    writer = Keep()
+    ctx = Context(1, SCALES["city"], writer, Ids({t.name: 1 for t in TABLES}), "")
+    districts = build_nodes(ctx)
+    codes = [row[NODE.columns.index("code")] for row in writer.nodes]
+    assert len(districts) == 10 and len({d.code for d in districts}) == 10
+    assert len(codes) == len(set(codes)) == 10 * (1 + 10 + 100 + 1600)
+    # The districts tile the city: no overlaps.
+    level, geometry = NODE.columns.index("level"), NODE.columns.index("geometry")
+    district_shapes = [shape(row[geometry]) for row in writer.nodes if row[level] == "district"]
+    union = unary_union(district_shapes)
+    assert abs(union.area - sum(s.area for s in district_shapes)) < 1e-9

@@ -23,6 +23,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--batch-size", type=int, default=5000)
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--digest",
+            action="store_true",
+            help="print a digest of the generated rows (same seed, same digest)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from cogov.territory.models import Node
@@ -39,7 +44,7 @@ class Command(BaseCommand):
         report = build(
             options["scale"],
             options["seed"],
-            writer=BulkCreateWriter(options["batch_size"]),
+            writer=BulkCreateWriter(options["batch_size"], digest=options["digest"]),
             progress=not options["no_progress"] and options["verbosity"] > 0,
         )
         c = report.counts
@@ -52,7 +57,8 @@ class Command(BaseCommand):
                 f"{sum(v for k, v in c.items() if k.startswith('organizations.'))} organizations."
             )
         )
-        self.stdout.write(f"digest {report.digest}\n")
+        if options["digest"]:
+            self.stdout.write(f"digest {report.digest}\n")
         self.stdout.write(accounts_table())
 
 
