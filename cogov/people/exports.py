@@ -36,6 +36,7 @@ from .roster_format import (
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 _TEXT_COLUMNS = {"id_number", "phone", "door", "building"}
+_ID_COLUMNS = {"id_number", "phone"}
 _WIDTHS = {
     "name": 12,
     "id_number": 22,
@@ -171,12 +172,16 @@ def _xlsx(rows: list[list[Any]]) -> bytes:
 def _xlsx_cell(sheet: Any, key: str, value: Any) -> Any:
     from openpyxl.cell import WriteOnlyCell
 
+    formula_like = isinstance(value, str) and value.startswith("=")
+    is_date = isinstance(value, dt.date)
+    if not (formula_like or is_date or key in _ID_COLUMNS):
+        return value  # a plain cell costs a third of a styled one
     cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
+    if formula_like:
         cell.data_type = "s"  # text, never a formula
-    if key in _TEXT_COLUMNS:
-        cell.number_format = "@"
-    elif isinstance(value, dt.date):
+    if key in _ID_COLUMNS:
+        cell.number_format = "@"  # kept as text when edited, so Excel keeps all 18 digits
+    elif is_date:
         cell.number_format = "yyyy-mm-dd"
     return cell
 
