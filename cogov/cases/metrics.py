@@ -7,17 +7,18 @@ organizations, not territory nodes) are in whistles.department_scorecard.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Avg, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cogov.core.metrics import Period, ratio, register
 from cogov.core.policies import get_policy
 
-from .models import Case, CaseEvent, Whistle
-from .whistles import period_bounds
+from .models import Case, CaseEvent, DepartmentRating, Whistle, WhistleReport
 from .workflow import Resolution, Satisfaction, Status
 
 LEVELS = ("district", "street", "community", "grid")
@@ -207,3 +208,48 @@ def composite_score(node: Any, period: Period) -> Decimal | None:
     if not known or not total:
         return None
     return (sum((r * w for r, w in known), Decimal(0)) * 100 / total).quantize(Decimal("0.01"))
+
+
+# --- departments: organizations, not territory nodes, so beside the registry -----------------
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """A department's record on whistles in a period (吹哨报到 双考核)."""
+
+    called: int
+    on_time: int
+    late: int
+    no_shows: int
+    punctuality: Decimal | None  # on time / called
+    average_rating: Decimal | None  # mean of the three rating items over rated whistles
+
+
+def department_scorecard(department: Any, period: Period) -> Scorecard:
+    """Computed from whistle report rows and ratings; departments are organizations, not
+    territory nodes, so this sits beside the metrics registry (docs/cases/metrics.md)."""
+    start, end = period_bounds(period)
+    reports = list(
+        WhistleReport.objects.filter(
+            department=department, due_at__gte=start, due_at__lt=end
+        ).values_list("reported_at", "due_at", "no_show")
+    )
+    on_time = sum(1 for at, due, _n in reports if at is not None and at <= due)
+    late = sum(1 for at, due, _n in reports if at is not None and at > due)
+    no_shows = sum(1 for _a, _d, n in reports if n)
+    avg = DepartmentRating.objects.filter(
+        department=department, rated_at__gte=start, rated_at__lt=end
+    ).aggregate(s=Avg("response_speed"), c=Avg("cooperation"), i=Avg("implementation"))
+    mean = None
+    if avg["s"] is not None:
+        mean = (Decimal(avg["s"] + avg["c"] + avg["i"]) / 3).quantize(Decimal("0.01"))
+    return Scorecard(len(reports), on_time, late, no_shows, ratio(on_time, len(reports)), mean)
+
+
+def period_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    from cogov.core.calendar import SHANGHAI
+
+    return (
+        dt.datetime.combine(period.start, dt.time(), tzinfo=SHANGHAI),
+        dt.datetime.combine(period.end, dt.time(), tzinfo=SHANGHAI),
+    )

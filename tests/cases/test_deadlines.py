@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from cogov.cases import actions
 from cogov.cases import deadlines as case_deadlines
+from cogov.cases.metrics import department_scorecard
 from cogov.cases.models import Case, CaseEvent, WhistleReport
-from cogov.cases.whistles import department_scorecard
 from cogov.core import deadlines as core_deadlines
 from cogov.core.calendar import SHANGHAI
 from cogov.core.metrics import Period

@@ -1,39 +1,30 @@
 """街乡吹哨、部门报到: the street calls departments, each must report by a deadline; no-shows
-are recorded by the deadline sweep and count in the department's scorecard.
-
-Imported through cogov.cases.actions.
+are recorded by the deadline sweep and count in the department's scorecard (metrics.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Avg, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from cogov.accounts.models import Membership
 from cogov.core import deadlines as core_deadlines
-from cogov.core.errors import ActionError, NotAllowed
-from cogov.core.metrics import Period, ratio
+from cogov.core.errors import ActionError
 from cogov.core.notifications import notify
 from cogov.core.policies import get_policy
 from cogov.organizations.models import Organization
 
-from . import deadlines
-from .models import Case, DepartmentRating, Whistle, WhistleCategory, WhistleReport, WhistleStatus
-from .policy_kinds import Span
-from .predicates import CASE_ROLES, WHISTLE
-from .workflow import Status, move
-
-
-def _require(actor: Any, perm: str, obj: Any = None) -> None:
-    if actor is None or not actor.has_perm(perm, obj):
-        raise NotAllowed()
+from .. import deadlines
+from ..models import Case, DepartmentRating, Whistle, WhistleCategory, WhistleReport, WhistleStatus
+from ..policy_kinds import Span
+from ..predicates import CASE_ROLES, WHISTLE
+from ..workflow import Status, move
+from .common import require
 
 
 def _members(org_ids: Sequence[int]) -> list[Any]:
@@ -69,7 +60,7 @@ def blow_whistle(
     """The street calls the lead department and the invited ones (街乡吹哨). Each must report
     (报到) within the `cases.deadlines` whistle_report limit (or `report_within`). An escalated
     case is dispatched to the lead department with the invited ones as co-handlers."""
-    _require(actor, "cases.blow_whistle", street)
+    require(actor, "cases.blow_whistle", street)
     if street.level != "street":
         raise ActionError("a whistle is blown by a street", field="street")
     if category not in WhistleCategory.values:
@@ -136,7 +127,7 @@ def blow_whistle(
 
 def department_report(*, actor: Any, report: WhistleReport, note: str = "") -> WhistleReport:
     """The department reports to the street (部门报到)."""
-    _require(actor, "cases.report_to_whistle", report)
+    require(actor, "cases.report_to_whistle", report)
     with transaction.atomic():
         now = timezone.now()
         done = WhistleReport.objects.filter(
@@ -156,7 +147,7 @@ def record_no_shows(
     """Record every department that has not reported by the deadline as a no-show. Run by the
     deadline sweep (actor None) or by the street. Each no-show is recorded and told once."""
     if actor is not None:
-        _require(actor, "cases.record_no_shows", whistle)
+        require(actor, "cases.record_no_shows", whistle)
     now = now or timezone.now()
     marked = 0
     with transaction.atomic():
@@ -189,7 +180,7 @@ def rate_department(
     note: str = "",
 ) -> DepartmentRating:
     """The street rates a department's work on a whistle (街道评议部门), 0–100 per item."""
-    _require(actor, "cases.rate_department", whistle)
+    require(actor, "cases.rate_department", whistle)
     if not whistle.reports.filter(department=department).exists():
         raise ActionError("this department was not called", field="department")
     for field, value in (
@@ -217,46 +208,4 @@ def rate_department(
 def close_whistles_of(case: Case) -> None:
     Whistle.objects.filter(case=case, status=WhistleStatus.BLOWN).update(
         status=WhistleStatus.CLOSED, closed_at=timezone.now()
-    )
-
-
-@dataclass(frozen=True)
-class Scorecard:
-    """A department's record on whistles in a period (吹哨报到 双考核)."""
-
-    called: int
-    on_time: int
-    late: int
-    no_shows: int
-    punctuality: Decimal | None  # on time / called
-    average_rating: Decimal | None  # mean of the three rating items over rated whistles
-
-
-def department_scorecard(department: Organization, period: Period) -> Scorecard:
-    """Computed from whistle report rows and ratings; departments are organizations, not nodes,
-    so this sits beside the territorial metrics registry (docs/cases/metrics.md)."""
-    start, end = period_bounds(period)
-    reports = list(
-        WhistleReport.objects.filter(
-            department=department, due_at__gte=start, due_at__lt=end
-        ).values_list("reported_at", "due_at", "no_show")
-    )
-    on_time = sum(1 for at, due, _n in reports if at is not None and at <= due)
-    late = sum(1 for at, due, _n in reports if at is not None and at > due)
-    no_shows = sum(1 for _a, _d, n in reports if n)
-    avg = DepartmentRating.objects.filter(
-        department=department, rated_at__gte=start, rated_at__lt=end
-    ).aggregate(s=Avg("response_speed"), c=Avg("cooperation"), i=Avg("implementation"))
-    mean = None
-    if avg["s"] is not None:
-        mean = (Decimal(avg["s"] + avg["c"] + avg["i"]) / 3).quantize(Decimal("0.01"))
-    return Scorecard(len(reports), on_time, late, no_shows, ratio(on_time, len(reports)), mean)
-
-
-def period_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
-    from cogov.core.calendar import SHANGHAI
-
-    return (
-        dt.datetime.combine(period.start, dt.time(), tzinfo=SHANGHAI),
-        dt.datetime.combine(period.end, dt.time(), tzinfo=SHANGHAI),
     )

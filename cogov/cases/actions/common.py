@@ -1,0 +1,92 @@
+"""Helpers shared by the case actions: permission check, audiences, numbering, files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import F
+
+from cogov.accounts.models import Membership
+from cogov.core.errors import ActionError, NotAllowed
+from cogov.core.notifications import notify
+
+from ..models import (
+    Case,
+    CaseAttachment,
+    CaseNumber,
+)
+from ..predicates import CASE_ROLES, FIELD, MANAGE, WHISTLE
+from ..workflow import Status
+
+S = Status
+
+
+def require(actor: Any, perm: str, obj: Any = None) -> None:
+    if actor is None or not actor.has_perm(perm, obj):
+        raise NotAllowed()
+
+
+def audience(case: Case, *groups: str) -> list[Any]:
+    """Users to tell: "lead" (members of the lead organization), "managers" (centre staff over
+    the case), "street" (the street's officials), "reporter", "field" (the grid's workers)."""
+    from django.contrib.auth import get_user_model
+
+    node_ids = [int(p) for p in case.territory_path.strip("/").split("/") if p]
+    roles: set[str] = set()
+    if "managers" in groups:
+        roles |= {k for k, caps in CASE_ROLES.items() if MANAGE in caps}
+    if "street" in groups:
+        roles |= {k for k, caps in CASE_ROLES.items() if WHISTLE in caps}
+    if "field" in groups:
+        roles |= {k for k, caps in CASE_ROLES.items() if FIELD in caps}
+    user_ids: set[int] = set()
+    memberships = Membership.objects.current()
+    if roles:
+        user_ids |= set(
+            memberships.filter(role__in=roles, node_id__in=node_ids).values_list(
+                "user_id", flat=True
+            )
+        )
+    if "lead" in groups and case.lead_organization_id:
+        user_ids |= set(
+            memberships.filter(organization_id=case.lead_organization_id).values_list(
+                "user_id", flat=True
+            )
+        )
+    if "reporter" in groups:
+        if case.reporter_user_id:
+            user_ids.add(case.reporter_user_id)
+        elif case.reporter_person_id and case.reporter_person and case.reporter_person.user_id:
+            user_ids.add(case.reporter_person.user_id)
+    return list(get_user_model().objects.filter(pk__in=user_ids, is_active=True))
+
+
+def _tell(case: Case, groups: Sequence[str], title: str, kind: str = "cases.update") -> None:
+    recipients = audience(case, *groups)
+    if recipients:
+        notify(recipients, kind, f"{case.number}: {title}", url=f"/cases/{case.uuid}/")
+
+
+def _next_number(year: int, prefix: str = "G") -> str:
+    row, _ = CaseNumber.objects.get_or_create(prefix=prefix, year=year)
+    CaseNumber.objects.filter(pk=row.pk).update(last=F("last") + 1)
+    row.refresh_from_db(fields=["last"])
+    return f"{prefix}{year}-{row.last:06d}"
+
+
+def _attach(
+    case: Case, actor: Any, stage: str, files: Iterable[UploadedFile]
+) -> list[CaseAttachment]:
+    return [
+        CaseAttachment.objects.create(case=case, stage=stage, file=f, uploaded_by=actor)
+        for f in files
+    ]
+
+
+def _note_required(note: str, field: str = "note") -> str:
+    note = (note or "").strip()
+    if not note:
+        raise ActionError("a reason is required", field=field)
+    return note
