@@ -281,3 +281,12 @@ def reject(
     with action_errors():
         actions.reject_verification(actor=request.user, verification=v, reason=payload.reason)
     return _verification_out(v, request.user)
+
+
+@router.post("/verifications/{uuid:verification_uuid}/withdraw", response=VerificationOut)
+def withdraw(request: HttpRequest, verification_uuid: uuid_lib.UUID) -> dict[str, Any]:
+    """The claimant withdraws a pending claim."""
+    v = _visible(_verifications(), request.user, uuid=verification_uuid)
+    with action_errors():
+        actions.withdraw_verification(actor=request.user, verification=v)
+    return _verification_out(v, request.user)

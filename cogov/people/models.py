@@ -47,10 +47,14 @@ VULNERABLE_TAGS = {
 class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, user) -> PersonQuerySet:  # type: ignore[no-untyped-def]
         """Residents inside the user's scopes with the `people` capability, plus the members of
-        a resident's own household."""
+        a resident's own household and the user's own record (as `people.view_person`)."""
         from cogov.accounts.scopes import reach
 
-        return reach(user).filter_nodes(self, "grid__path", own_households="household_id")
+        r = reach(user)
+        qs = r.filter_nodes(self, "grid__path", own_households="household_id")
+        if r.person_id is not None and not r.everything:
+            qs = qs | self.filter(pk=r.person_id)
+        return qs
 
     def within(self, node) -> PersonQuerySet:  # type: ignore[no-untyped-def]
         return self.filter(grid__path__startswith=node.path)

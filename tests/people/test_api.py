@@ -195,3 +195,21 @@ def test_anonymous_is_refused(world: Any) -> None:
     from django.test import Client
 
     assert Client().get("/api/people/").status_code == 401
+
+
+def test_an_owner_living_elsewhere_sees_their_own_record(world: Any, client_for: Any) -> None:
+    owner = world.people["G12-1-101-户主"]
+    Person.objects.filter(pk=owner.pk).update(household=None)
+    items = client_for("owner").get("/api/people/").json()["items"]
+    assert str(owner.uuid) in {i["uuid"] for i in items}
+    assert client_for("owner").get(f"/api/people/{owner.uuid}").status_code == 200
+
+
+def test_claimant_withdraws_and_staff_cannot(world: Any, client_for: Any) -> None:
+    from cogov.core.models import Deadline
+
+    uuid = _claim(client_for("outsider"), world.households["G11-1-102"]).json()["uuid"]
+    url = f"/api/people/verifications/{uuid}/withdraw"
+    assert client_for("grid_worker").post(url).status_code == 403
+    assert client_for("outsider").post(url).json()["status"] == "withdrawn"
+    assert Deadline.objects.get(kind="accounts.verification").cancelled_at is not None
