@@ -66,7 +66,9 @@ _ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def credit_code(rng: random.Random, region: str, registrar: str = "9", category: str = "1") -> str:
-    """A well-formed unified social credit code (GB 32100-2015) with both check characters."""
+    """A well-formed unified social credit code (GB 32100-2015) with both check characters:
+    registrar (9 market regulation, 1 institutions, 5 civil affairs), category, region, the
+    9-character organization code (GB 11714) and the check character."""
     body = [rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY"[:10]) for _ in range(8)]
     c9 = 11 - sum(int(c) * w for c, w in zip(body, _ORG_CODE_WEIGHTS, strict=True)) % 11
     org_code = "".join(body) + ("X" if c9 == 10 else "0" if c9 == 11 else str(c9))
@@ -87,14 +89,14 @@ def add_org(
     node: Place,
     parent: tuple[int, str] | None = None,
     *,
-    code: bool = False,
+    code: str = "",
     description: str = "",
     address: str = "",
 ) -> tuple[int, str]:
     """One organization row; returns (id, path) so that children can hang below it."""
     org_id = ctx.ids.take(t.ORGANIZATION)
     path = f"{parent[1] if parent else '/'}{org_id}/"
-    uscc = credit_code(rng, node.district_code) if code else ""
+    uscc = credit_code(rng, node.district_code, code[0], code[1]) if code else ""
     ctx.add(
         t.ORGANIZATION,
         (
@@ -185,7 +187,7 @@ def build_community_orgs(
         add(
             OrgKind.PROPERTY_COMPANY,
             f"{CITY}{brand}物业管理有限公司{estate}服务中心",
-            code=True,
+            code="91",
             address=f"{CITY}{district}{estate}",
         )
         if i == 0 or rng.random() < 0.5:
@@ -196,10 +198,12 @@ def build_community_orgs(
     places = place_names(rng, 12, "")
     fill = {"c": c, "d": district, "b": rng.choice(BRANDS)}
     for template in rng.sample(SOCIAL_ORGS, rng.randint(1, 3)):
-        add(OrgKind.SOCIAL_ORG, template.format(**fill), code=True, description="社会组织")
+        add(OrgKind.SOCIAL_ORG, template.format(**fill), code="52", description="社会组织")
     for i, template in enumerate(rng.sample(CO_CONSTRUCTION, rng.randint(2, 4))):
         name = template.format(p=places[i], d=district, b=rng.choice(BRANDS))
-        add(OrgKind.CO_CONSTRUCTION_UNIT, name, code=True, description="共建单位")
+        # Public institutions (事业单位) register with 12…, enterprises with 91…
+        registrar = "91" if any(w in name for w in ("公司", "银行", "供电", "邮政")) else "12"
+        add(OrgKind.CO_CONSTRUCTION_UNIT, name, code=registrar, description="共建单位")
     add(OrgKind.VOLUNTEER_TEAM, f"{c}志愿服务队")
     if rng.random() < 0.5:
         add(OrgKind.VOLUNTEER_TEAM, f"{c}党员先锋队")

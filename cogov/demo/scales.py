@@ -51,7 +51,7 @@ SCALES: dict[str, Scale] = {
     s.key: s
     for s in [
         # For tests: 1 street, 2 communities, 4 grids, about 40 households.
-        Scale("tiny", (1, 1), (1, 1), (2, 1), (1, 2), 10),
+        Scale("tiny", (1, 1), (1, 1), (2, 1), (1, 2), 8),
         # 2 streets, 6 communities, 60 grids, about 6,000 households.
         Scale("small", (1, 1), (2, 1), (1, 3), (5, 2), 100),
         # 10 streets, 100 communities, 1,600 grids, about 300,000 households.

@@ -228,3 +228,14 @@ def test_city_scale_lays_out_ten_districts_with_unique_codes() -> None:
     district_shapes = [shape(row[geometry]) for row in writer.nodes if row[level] == "district"]
     union = unary_union(district_shapes)
     assert abs(union.area - sum(s.area for s in district_shapes)) < 1e-9
+
+
+def test_credit_codes_are_well_formed(tiny: Report) -> None:
+    chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    weights = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+    codes = list(Organization.objects.exclude(credit_code="").values_list("credit_code", flat=True))
+    assert codes
+    for code in codes:
+        assert len(code) == 18 and code[2:8] == "440111"
+        total = sum(chars.index(c) * w for c, w in zip(code[:17], weights, strict=True))
+        assert code[17] == chars[(31 - total % 31) % 31], code
