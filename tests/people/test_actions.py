@@ -298,3 +298,36 @@ def test_proxy_agent_must_be_staff_of_the_grid(world: Any) -> None:
         )
     assert err.value.field == "agent"
     assert not ProxyAuthorization.objects.exists()
+
+
+def test_owner_roster_match_needs_a_current_ownership(world: Any) -> None:
+    unit = world.units["G21-1-102"]
+    p = world.people["G21-1-102-户主"]
+    claim: dict[str, Any] = dict(
+        kind="owner", unit=unit, claimed_name=p.name, claimed_id_number=p.id_number
+    )
+    first = actions.request_verification(actor=world.users["outsider"], **claim)
+    assert first.status == "pending"  # not on the unit's roster of owners yet
+    actions.withdraw_verification(actor=world.users["outsider"], verification=first)
+    Ownership.objects.create(person=p, unit=unit)
+    second = actions.request_verification(actor=world.users["outsider"], **claim)
+    assert second.status == "confirmed" and second.method == "roster"
+    assert is_verified_owner(world.users["outsider"], unit)
+    assert not is_verified_resident(world.users["outsider"], world.households["G11-1-101"])
+
+
+def test_a_resident_linked_to_another_account_is_not_taken_over(world: Any) -> None:
+    taken = world.people["G11-1-101-户主"]  # linked to the resident persona
+    v = actions.request_verification(
+        actor=world.users["outsider"],
+        kind="resident",
+        household=world.households["G11-1-101"],
+        claimed_name=taken.name,
+        claimed_id_number=taken.id_number,
+    )
+    assert v.status == "pending"  # a roster match, but the record belongs to someone else
+    with pytest.raises(ActionError) as err:
+        actions.confirm_verification(actor=world.users["grid_worker"], verification=v, person=taken)
+    assert err.value.field == "person"
+    assert Person.objects.get(pk=taken.pk).user == world.users["resident"]
+    assert Verification.objects.get(pk=v.pk).status == "pending"
