@@ -88,7 +88,9 @@ def test_reveal_and_mark_read_through_htmx(live_server, world, browser):
     from cogov.core.models import AuditLog, Notification
 
     person = world.people["G11-1-101-户主"]
-    note = Notification.objects.create(recipient=world.community_worker, kind="t", title="请核实新住户")
+    note = Notification.objects.create(
+        recipient=world.community_worker, kind="t", title="请核实新住户"
+    )
     page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
     _login(page, live_server.url, "community_worker")
 
@@ -97,7 +99,9 @@ def test_reveal_and_mark_read_through_htmx(live_server, world, browser):
     page.click("[data-testid=reveal]")
     page.wait_for_selector("[data-testid=revealed]")
     assert person.id_number in page.inner_text("[data-testid=revealed]")
-    assert page.url == f"{live_server.url}/people/{person.uuid}/"  # swapped in place, not in the URL
+    assert (
+        page.url == f"{live_server.url}/people/{person.uuid}/"
+    )  # swapped in place, not in the URL
     assert AuditLog.objects.filter(action="pii.reveal").count() == 1
 
     page.goto(f"{live_server.url}/inbox/")
