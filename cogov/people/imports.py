@@ -139,6 +139,7 @@ class _RowChecker:
             self.by_name.setdefault(norm(b.name).casefold(), []).append(b)
         self.tags = tag_lookup()
         self.errors: list[RowError] = []
+        self.valid_id: str | None = None  # the valid identity number of the last row checked
 
     def error(self, row: int, key: str, value: str, reason: str) -> None:
         index = self.mapping.get(key)
@@ -159,6 +160,7 @@ class _RowChecker:
 
         id_number = norm(get("id_number")).upper()
         id_ok = False
+        self.valid_id = None
         if not id_number:
             self.error(number, "id_number", id_number, _("the identity number is empty"))
         elif "×" in id_number or "*" in id_number:
@@ -188,6 +190,7 @@ class _RowChecker:
             self.error(number, "id_number", id_number, text)
         else:
             id_ok = True
+            self.valid_id = id_number
 
         phone = normalize_phone(get("phone"))
         if "×" in phone or "*" in phone:
@@ -402,19 +405,21 @@ def _run(
     first_row: dict[str, int] = {}
     for number, cells in sheet.rows:
         row = checker.check(number, cells)
-        if row is None:
-            continue
-        if row.id_number in first_row:
+        # Duplicates are reported even on rows with other errors, so one upload shows them all.
+        valid_id = checker.valid_id
+        if valid_id is not None and valid_id in first_row:
             checker.error(
                 number,
                 "id_number",
-                row.id_number,
+                valid_id,
                 _("the same identity number is already on row %(row)d")
-                % {"row": first_row[row.id_number]},
+                % {"row": first_row[valid_id]},
             )
             continue
-        first_row[row.id_number] = number
-        clean.append(row)
+        if valid_id is not None:
+            first_row[valid_id] = number
+        if row is not None:
+            clean.append(row)
 
     existing: dict[str, Person] = {}
     for chunk in _chunks(sorted(first_row), READ_CHUNK):

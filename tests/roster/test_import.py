@@ -134,6 +134,12 @@ def test_english_aliases_and_optional_columns(world):
     assert person.phone == "020-12345678" and person.tags == ["veteran"]
 
 
+def test_duplicate_in_file_is_reported_even_with_other_errors(world):
+    rows = [row(1), row(2, id_number=new_id(1), 手机号="1")]
+    report = import_roster(actor=world.community_worker, community=world.C1, file=to_csv(rows))
+    assert [(e.row, e.column) for e in report.errors] == [(3, "身份证号"), (3, "手机号")]
+
+
 def test_duplicate_in_file(world):
     rows = [row(1), row(2), row(3, id_number=new_id(1))]
     report = import_roster(actor=world.community_worker, community=world.C1, file=to_csv(rows))
