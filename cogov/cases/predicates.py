@@ -87,7 +87,9 @@ def is_handler(user: Any, case: Any) -> bool:
         return True
     lead = case.lead_organization
     fallback = lead is None or lead.kind == "street_office"
-    return fallback and case.status != "reported" and covers(user, WHISTLE, case.territory_path)
+    return (
+        fallback and case.dispatched_at is not None and covers(user, WHISTLE, case.territory_path)
+    )
 
 
 @rules.predicate
@@ -134,3 +136,9 @@ def is_invited_department(user: Any, report: Any) -> bool:
         return False
     r = reach(user)
     return r.everything or report.department_id in own_organization_ids(r)
+
+
+@rules.predicate
+def is_platform_admin(user: Any) -> bool:
+    """The category tree is platform-wide configuration: global roles only."""
+    return reach(user).everything

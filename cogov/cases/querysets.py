@@ -35,7 +35,7 @@ def _under(paths: list[str]) -> Q:
     return condition
 
 
-class CaseQuerySet(models.QuerySet["Any"]):
+class CaseQuerySet(models.QuerySet[Any]):
     def visible_to(self, user: Any) -> CaseQuerySet:
         """Staff see the cases of their territory; organizations the cases dispatched to them
         (as lead or co-handler) or whistled to them; residents the cases they reported."""
@@ -101,7 +101,7 @@ class CaseQuerySet(models.QuerySet["Any"]):
         return self.filter(condition)
 
 
-class WhistleQuerySet(models.QuerySet["Any"]):
+class WhistleQuerySet(models.QuerySet[Any]):
     def visible_to(self, user: Any) -> WhistleQuerySet:
         """Streets see their whistles (and the district above them); invited departments theirs."""
         r = reach(user)

@@ -11,6 +11,7 @@ from .predicates import (
     is_field_worker,
     is_handler,
     is_invited_department,
+    is_platform_admin,
     is_reporter,
     is_street_official_over,
     is_whistle_street,
@@ -36,3 +37,4 @@ rules.add_perm("cases.blow_whistle", is_street_official_over)
 rules.add_perm("cases.report_to_whistle", is_invited_department)
 rules.add_perm("cases.record_no_shows", is_whistle_street)
 rules.add_perm("cases.rate_department", is_whistle_street)
+rules.add_perm("cases.manage_categories", is_platform_admin)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cogov.cases import actions
 from cogov.cases.models import Case, Category
-from cogov.core.errors import ActionError
+from cogov.core.errors import ActionError, NotAllowed
 from cogov.core.metrics import Period, compute
 from cogov.core.models import Notification
 from cogov.organizations.models import Organization, OrgKind
@@ -196,3 +196,41 @@ def test_rework_and_postponement_rates(world):
     assert compute("cases.rework_rate", world.nodes["C1"], period) == Decimal("0.5")
     assert compute("cases.postponement_rate", world.nodes["C1"], period) == Decimal("0.5")
     assert compute("cases.on_time_check_rate", world.nodes["G11"], period) == Decimal("1")
+
+
+def test_categories_are_configured_through_the_action(world, client_for):
+    parent = Category.objects.get(code="04")
+    with pytest.raises(NotAllowed):
+        actions.save_category(
+            actor=world.users["street_official"], parent=parent, code="0499", name="x"
+        )
+    created = actions.save_category(
+        actor=world.users["admin"],
+        parent=parent,
+        code="0499",
+        name="垃圾分类",
+        default_org_kind="property_company",
+    )
+    assert created.parent == parent and created.urgency == "general"
+    with pytest.raises(ActionError):
+        actions.save_category(actor=world.users["admin"], code="0499", name="again")
+    # The admin saves through the same action and lists cases read-only.
+    admin_client = client_for("admin")
+    world.users["admin"].is_staff = world.users["admin"].is_superuser = True
+    world.users["admin"].save()
+    response = admin_client.post(
+        f"/admin/cases/category/{created.pk}/change/",
+        {
+            "parent": parent.pk,
+            "code": "0499",
+            "name": "垃圾分类投放",
+            "urgency": "general",
+            "default_org_kind": "property_company",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    created.refresh_from_db()
+    assert created.name == "垃圾分类投放"
+    report(world)
+    assert admin_client.get("/admin/cases/case/").status_code == 200

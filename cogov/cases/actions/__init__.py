@@ -17,6 +17,7 @@ from .intake import (
     handle_on_the_spot,
     merge_duplicate,
     report_case,
+    save_category,
 )
 from .loop import (
     check_case,
@@ -69,6 +70,7 @@ __all__ = [
     "resume_case",
     "return_case",
     "revisit_case",
+    "save_category",
     "sign_case",
     "verify_case",
     "void_case",

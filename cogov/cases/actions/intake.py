@@ -15,6 +15,7 @@ from django.utils import timezone
 from cogov.accounts.scopes import reach
 from cogov.core.errors import ActionError, NotAllowed
 from cogov.core.policies import get_policy
+from cogov.organizations.models import OrgKind
 
 from .. import deadlines
 from ..models import (
@@ -265,3 +266,42 @@ def handle_on_the_spot(
         deadlines.cancel(case)
         _tell(case, ["reporter"], "handled on the spot", "cases.closed")
     return case
+
+
+CATEGORY_FIELDS = ("parent", "code", "name", "urgency", "default_org_kind", "active")
+
+
+def save_category(*, actor: Any, category: Category | None = None, **fields: Any) -> Category:
+    """Create or change a category of the platform-wide tree (platform policy managers only)."""
+    from cogov.core.audit import record
+
+    require(actor, "cases.manage_categories")
+    unknown = set(fields) - set(CATEGORY_FIELDS)
+    if unknown:
+        raise ActionError(f"unknown field {sorted(unknown)[0]}", field=sorted(unknown)[0])
+    if fields.get("urgency", Urgency.GENERAL) not in Urgency.values:
+        raise ActionError("unknown urgency", field="urgency")
+    kind = fields.get("default_org_kind", "")
+    if kind and kind not in OrgKind.values:
+        raise ActionError("unknown organization kind", field="default_org_kind")
+    parent = fields.get("parent")
+    if parent is not None and category is not None and parent.pk == category.pk:
+        raise ActionError("a category cannot be its own parent", field="parent")
+    code = fields.get("code")
+    taken = Category.objects.filter(code=code)
+    if category is not None:
+        taken = taken.exclude(pk=category.pk)
+    if code and taken.exists():
+        raise ActionError("this code is taken", field="code")
+    with transaction.atomic():
+        category = category or Category()
+        for key, value in fields.items():
+            setattr(category, key, value)
+        category.save()
+        record(
+            actor,
+            "cases.save_category",
+            category,
+            **{k: (v.code if isinstance(v, Category) else v) for k, v in fields.items()},
+        )
+    return category
