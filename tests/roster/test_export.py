@@ -106,3 +106,21 @@ def test_template_has_headers_and_an_example_that_cannot_be_imported(world):
     assert rows[1][0] == "张三"
     report = import_roster(actor=world.community_worker, community=world.C1, file=data)
     assert [(e.row, e.column) for e in report.errors if "example" in e.reason] == [(2, "身份证号")]
+
+
+def test_export_costs_a_fixed_number_of_queries(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            export_roster(actor=world.community_worker, community=world.C1, fmt="xlsx", clear=True)
+        return len(ctx.captured_queries)
+
+    count()  # warm the per-process caches
+    small = count()
+    rows = [row(i, door=f"5-{i}") for i in range(1, 41)]
+    assert import_roster(
+        actor=world.community_worker, community=world.C1, file=to_xlsx(rows)
+    ).written
+    assert count() == small

@@ -166,3 +166,15 @@ def test_roster_index_redirects_to_the_only_community(world, client_for):
     assert response.status_code == 302
     assert response["Location"] == _roster_url(world)
     assert client_for("outsider").get(reverse("people:roster-index")).status_code == 404
+
+
+def test_street_official_exports_masked_only(world, client_for):
+    client = client_for("street_official")
+    page = client.get(_roster_url(world))
+    assert page.status_code == 200
+    assert b'data-testid="upload-form"' not in page.content
+    assert b'data-testid="export-xlsx-clear"' not in page.content
+    url = reverse("people:roster-export", kwargs={"uuid": world.C1.uuid, "fmt": "csv"})
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"clear": "1"}).status_code == 403
+    assert not AuditLog.objects.filter(action="roster.export").exists()
