@@ -14,7 +14,8 @@ Should grids overlap (bad data), the lowest code among the grids containing the 
 
 Each process builds a shapely 2 STRtree over the grids active on a date, once, and keeps it.
 Territory actions bump `TerritoryVersion` in the transaction that changes a grid; the index
-reads the version at most every `COGOV_TERRITORY_INDEX_CHECK_SECONDS` seconds (default 5) and
+reads the version (with the number and highest id of grid rows, which catch bulk loads that
+bypass the actions) at most every `COGOV_TERRITORY_INDEX_CHECK_SECONDS` seconds (default 5) and
 rebuilds when it moved, so several app servers converge within that interval. The process
 that made the change drops its index at once.
 """
@@ -32,6 +33,7 @@ import numpy as np
 import shapely
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Max
 from django.db.models.base import ModelState
 from django.utils import timezone
 
@@ -57,7 +59,7 @@ class GridIndex:
     """An STRtree over the grids active on one date, in code order (tree index = code rank)."""
 
     def __init__(
-        self, nodes: Sequence[Node], geometries: Sequence[Any], *, version: int, on: dt.date
+        self, nodes: Sequence[Node], geometries: Sequence[Any], *, version: Stamp, on: dt.date
     ):
         self.nodes = list(nodes)
         self.codes = np.array([n.code for n in nodes], dtype=object)
@@ -70,7 +72,7 @@ class GridIndex:
     @classmethod
     def build(cls, on: dt.date) -> GridIndex:
         # Read the version first: a change committed while we load makes the next check rebuild.
-        version = TerritoryVersion.current()
+        version = stamp()
         nodes, geometries = [], []
         rows = (
             Node.objects.active(on)
@@ -184,8 +186,19 @@ def _clone(node: Node) -> Node:
 _lock = threading.Lock()
 _indexes: dict[dt.date, GridIndex] = {}
 _checked_at = 0.0
-_known_version: int | None = None
+_known_version: Stamp | None = None
 _MAX_DATES = 4
+
+
+Stamp = tuple[int, int, int]
+
+
+def stamp() -> Stamp:
+    """What the index was built from: the version the actions bump, plus the number and the
+    highest id of grid rows, which also catch grids written in bulk without the actions (the
+    demo generator, raw SQL loads). Two cheap queries, at most every few seconds."""
+    grids = Node.objects.filter(level=Level.GRID).aggregate(n=Count("id"), top=Max("id"))
+    return (TerritoryVersion.current(), grids["n"] or 0, grids["top"] or 0)
 
 
 def _check_seconds() -> float:
@@ -215,7 +228,7 @@ def get_index(on: dt.date | None = None) -> GridIndex:
     now = time.monotonic()
     with _lock:
         if now - _checked_at >= _check_seconds() or _known_version is None:
-            version = TerritoryVersion.current()
+            version = stamp()
             if version != _known_version:
                 _indexes.clear()
                 _known_version = version
@@ -224,13 +237,12 @@ def get_index(on: dt.date | None = None) -> GridIndex:
     if index is None or index.version != _known_version:
         index = GridIndex.build(on)
         with _lock:
-            if _known_version is None or index.version > _known_version:
-                _indexes.clear()  # the territory moved on while we were away
+            if index.version != _known_version:
+                _indexes.clear()  # the territory moved on while we were building
                 _known_version = index.version
-            if index.version == _known_version:
-                if len(_indexes) >= _MAX_DATES:
-                    _indexes.pop(next(iter(_indexes)))
-                _indexes[on] = index
+            if len(_indexes) >= _MAX_DATES:
+                _indexes.pop(next(iter(_indexes)))
+            _indexes[on] = index
     return index
 
 

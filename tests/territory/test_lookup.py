@@ -218,3 +218,26 @@ def test_index_is_built_once_while_nothing_changes(world, django_assert_num_quer
     with django_assert_num_queries(0):
         for _ in range(10):
             locate(*point(1.5, 0.5))
+
+
+@override_settings(COGOV_TERRITORY_INDEX_CHECK_SECONDS=30)
+def test_grids_loaded_in_bulk_without_actions_are_picked_up(world, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(lookup.time, "monotonic", lambda: clock[0])
+    far = point(10.5, 0.5)
+    assert locate(*far).grid is None
+    # A bulk loader (the demo generator) writes rows without the actions: no version bump.
+    Node.objects.bulk_create(
+        [
+            Node(
+                level="grid",
+                code="440111002001002",
+                name="批量网格",
+                parent=world.C3,
+                geometry=square(10, 0),
+                path="/tmp/",
+            )
+        ]
+    )
+    clock[0] += 31
+    assert locate(*far).grid.code == "440111002001002"
