@@ -27,6 +27,7 @@ class WorkCalendar:
 
     node: Any = None
     warnings: set[int] = field(default_factory=set)
+    _policy: Any = None
     _years: dict[int, tuple[str, frozenset[dt.date], frozenset[dt.date]]] = field(
         default_factory=dict
     )
@@ -36,7 +37,9 @@ class WorkCalendar:
 
     def _year(self, year: int) -> tuple[str, frozenset[dt.date], frozenset[dt.date]]:
         if year not in self._years:
-            schedule = get_policy("calendar.holidays", self.node).years.get(year)
+            if self._policy is None:  # one lookup per calendar, whatever the years asked
+                self._policy = get_policy("calendar.holidays", self.node)
+            schedule = self._policy.years.get(year)
             if schedule is not None:
                 self._years[year] = (
                     "policy",

@@ -129,3 +129,13 @@ def test_limits_that_make_no_sense_are_refused(db):
         due_after(start("2026-09-30"), working_days=-1)
     with pytest.raises(ValueError):
         due_after(start("2026-09-30"), working_days=2, hours=4)
+
+
+def test_coverage_costs_one_query(db, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert coverage([2025, 2026, 2027, 2028]) == {
+            2025: "library",
+            2026: "library",
+            2027: "weekends",
+            2028: "weekends",
+        }
