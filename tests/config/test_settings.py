@@ -15,7 +15,11 @@ from .helpers import (
     require_service,
 )
 
-PRODUCTION = {"COGOV_ENV": "production", "SECRET_KEY": PRODUCTION_KEY, "ALLOWED_HOSTS": "example.org"}
+PRODUCTION = {
+    "COGOV_ENV": "production",
+    "SECRET_KEY": PRODUCTION_KEY,
+    "ALLOWED_HOSTS": "example.org",
+}
 
 
 def assert_config_error(result, variable: str) -> None:

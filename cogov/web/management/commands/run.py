@@ -65,12 +65,13 @@ def demo_accounts_table() -> str:
         if exc.name != "cogov.demo.accounts":
             raise
         return "(no demo accounts: cogov.demo.accounts is not installed)"
-    rows = [dict(account) for account in accounts.DEMO_ACCOUNTS]
-    columns = list(rows[0]) if rows else []
-    widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
-    lines = [f"Demo accounts (password: {accounts.DEMO_PASSWORD})"]
-    lines.append("  ".join(c.ljust(widths[c]) for c in columns))
-    lines += ["  ".join(str(r.get(c, "")).ljust(widths[c]) for c in columns) for r in rows]
+    header = ("username", "role", "scope")
+    rows = [header, *((a.username, a.role, a.scope) for a in accounts.DEMO_ACCOUNTS)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = [f"Demo accounts (password for all: {accounts.DEMO_PASSWORD})"]
+    lines += [
+        "  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows
+    ]
     return "\n".join(line.rstrip() for line in lines)
 
 
