@@ -77,7 +77,7 @@ def _party_tree(user: Any, root: Organization) -> dict[str, Any]:
         Organization.objects.visible_to(user)
         .party()
         .filter(path__startswith=root.path)
-        .order_by("kind", "name")
+        .order_by("pk")  # creation order: 第一, 第二, 第三
     )
     if root not in orgs:
         orgs.insert(0, root)
@@ -89,7 +89,9 @@ def _party_tree(user: Any, root: Organization) -> dict[str, Any]:
             .values_list("branch_id", "n")
         )
     )
-    nodes: dict[int, dict[str, Any]] = {o.pk: {"org": o, "members": 0, "children": []} for o in orgs}
+    nodes: dict[int, dict[str, Any]] = {
+        o.pk: {"org": o, "members": 0, "children": []} for o in orgs
+    }
     for o in orgs:
         # Each organization's members count for it and every organization above it in the tree.
         for part in o.path.strip("/").split("/"):

@@ -5,7 +5,10 @@
 (function () {
   "use strict";
   function init(el) {
-    var map = L.map(el, { attributionControl: false, zoomSnap: 0.25, scrollWheelZoom: false });
+    // On phones one finger scrolls the page, not the map; the zoom buttons still work.
+    var map = L.map(el, {
+      attributionControl: false, zoomSnap: 0.25, scrollWheelZoom: false, dragging: !L.Browser.mobile
+    });
     fetch(el.dataset.geojson, { credentials: "same-origin", headers: { Accept: "application/geo+json, application/json" } })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (data) {
