@@ -57,7 +57,9 @@ def test_community_worker_sees_grid_polygons(live_server, world, browser):
     page.wait_for_url(live_server.url + "/")
     assert "幸福社区" in page.inner_text("main")
 
-    page.goto(f"{live_server.url}/territory/{community.uuid}/")
+    # From the home page, the community's card leads to its page.
+    page.click(f"[data-testid=scope-node] a[href='/territory/{community.uuid}/']")
+    page.wait_for_url(f"{live_server.url}/territory/{community.uuid}/")
     page.wait_for_selector("#grid-map[data-ready='1']", timeout=10_000)
     paths = page.locator("#grid-map .leaflet-overlay-pane svg path")
     assert paths.count() == expected
