@@ -143,3 +143,13 @@ def test_outsider_and_anonymous_are_denied_everything(world: Any) -> None:
         assert not user.has_perm("people.view_person", person)
         assert not user.has_perm("people.reveal_pii", person)
         assert not user.has_perm("accounts.manage_memberships", None)
+
+
+def test_the_command_rewrites_the_doc_to_itself(tmp_path: Path) -> None:
+    from django.core.management import call_command
+
+    copy = tmp_path / "permissions.md"
+    original = DOC.read_text(encoding="utf-8")
+    copy.write_text(original.replace("| allowed |", "| denied |", 1), encoding="utf-8")
+    call_command("permission_matrix", write=str(copy))
+    assert copy.read_text(encoding="utf-8") == original
