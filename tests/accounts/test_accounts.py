@@ -150,3 +150,15 @@ def test_ended_role_is_not_listed(world: Any, client_for: Any) -> None:
         valid_to=timezone.localdate() - dt.timedelta(days=1)
     )
     assert client_for("volunteer").get("/api/accounts/me").json()["roles"] == []
+
+
+def test_openapi_documents_the_endpoints(world: Any, client_for: Any) -> None:
+    paths = client_for("admin").get("/api/openapi.json").json()["paths"]
+    for path in (
+        "/api/accounts/me",
+        "/api/people/",
+        "/api/people/{person_uuid}/reveal",
+        "/api/people/verifications/{verification_uuid}/confirm",
+        "/api/organizations/party-tree",
+    ):
+        assert path in paths
