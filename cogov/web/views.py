@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from cogov.accounts import roles
@@ -129,7 +130,13 @@ def notification_read(request: HttpRequest, uuid: Any) -> HttpResponse:
         raise Http404
     mark_notification_read(actor=request.user, notification=notification)
     if request.headers.get("HX-Request"):
-        return render(request, "web/partials/notification.html", {"n": notification})
+        # The row, and the unread count in the top bar updated out of band.
+        unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        row = render_to_string("web/partials/notification.html", {"n": notification}, request)
+        badge = render_to_string(
+            "web/partials/unread_badge.html", {"n": unread, "oob": True}, request
+        )
+        return HttpResponse(row + badge)
     return redirect("web:inbox")
 
 

@@ -107,8 +107,10 @@ def test_reveal_and_mark_read_through_htmx(live_server, world, browser):
     assert AuditLog.objects.filter(action="pii.reveal").count() == 1
 
     page.goto(f"{live_server.url}/inbox/")
+    assert page.inner_text("#unread-badge") == "1"
     page.click(f"#n-{note.uuid} button")
     page.wait_for_selector(f"#n-{note.uuid}:not(.unread)")
     note.refresh_from_db()
     assert note.read_at is not None
+    assert page.locator("#unread-badge").is_hidden()
     page.close()

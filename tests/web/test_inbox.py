@@ -28,7 +28,10 @@ def test_mark_read_with_htmx(client_for, notes):
         reverse("web:notification-read", args=[mine.uuid]), HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200
-    assert b"<html" not in response.content and "案件已派遣" in response.content.decode()
+    body = response.content.decode()
+    assert "<html" not in body and "案件已派遣" in body
+    # The top bar's unread count is swapped out of band: nothing left unread.
+    assert 'id="unread-badge"' in body and 'hx-swap-oob="true"' in body and "hidden" in body
     mine.refresh_from_db()
     assert mine.read_at is not None
 
