@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from decimal import Decimal
 from typing import Any
 
@@ -128,6 +128,30 @@ def validate_geometry(
     return geom
 
 
+def check_no_overlap(
+    geom: BaseGeometry,
+    *,
+    index: lookup.GridIndex,
+    exclude: Collection[int] = (),
+    field: str = "geometry",
+) -> None:
+    """Grids tile the territory: a grid may share edges with the grids in force, not area.
+
+    `index` is the lookup index taken when the action started: grids created by the same
+    action are checked among themselves by the action (parts of a split, features of an import),
+    and taking the index once spares a rebuild per created grid."""
+    if not len(index):
+        return
+    for i in index.tree.query(geom, predicate="intersects"):
+        other = index.nodes[int(i)]
+        if other.pk in exclude:
+            continue
+        if overlaps_meaningfully(geom, index.geometries[int(i)]):
+            raise ActionError(
+                f"the boundary overlaps grid {other.name} ({other.code})", field=field
+            )
+
+
 def _as_date(on: dt.date | None) -> dt.date:
     return on or timezone.localdate()
 
@@ -144,8 +168,12 @@ def _create_node(
     geometry: Any,
     valid_from: dt.date,
     field_prefix: str = "",
+    replacing: Collection[int] = (),
+    existing: lookup.GridIndex | None = None,
 ) -> Node:
-    """Validate and insert (no permission check, no audit): the common part of every creation."""
+    """Validate and insert (no permission check, no audit): the common part of every creation.
+    `replacing`: ids of grids this one replaces (redistricting), which it may overlap;
+    `existing`: the grid index to check overlaps against (taken now when not given)."""
     name = (name or "").strip()
     if not name:
         raise ActionError("a name is required", field=f"{field_prefix}name")
@@ -160,6 +188,13 @@ def _create_node(
     geom = validate_geometry(
         geometry, parent, required=level == Level.GRID, field=f"{field_prefix}geometry"
     )
+    if level == Level.GRID and geom is not None:
+        check_no_overlap(
+            geom,
+            index=existing or lookup.get_index(valid_from),
+            exclude=replacing,
+            field=f"{field_prefix}geometry",
+        )
     node = Node(
         level=level,
         code=code,
@@ -219,6 +254,8 @@ def update_node(*, actor: Any, node: Node, name: str | None = None, geometry: An
         if geometry is not None:
             parent = node.parent
             geom = validate_geometry(geometry, parent, required=node.level == Level.GRID)
+            if node.level == Level.GRID and geom is not None:
+                check_no_overlap(geom, index=lookup.get_index(), exclude={node.pk})
             node.geometry = geometry if not isinstance(geometry, str) else json.loads(geometry)
             node.area_m2 = Decimal(f"{area_m2(geom):.2f}") if geom is not None else None
             changed["geometry"] = True
@@ -405,6 +442,7 @@ def import_geojson(*, actor: Any, data: Any, valid_from: dt.date | None = None) 
         raise ImportFailed(errors)
 
     on = _as_date(valid_from)
+    existing_grids = lookup.get_index(on)
     rows.sort(key=lambda r: (LEVEL_ORDER.index(Level(r[1]["level"])), r[0]))
     existing = {
         n.code: n
@@ -439,6 +477,7 @@ def import_geojson(*, actor: Any, data: Any, valid_from: dt.date | None = None) 
                     parent=parent,
                     geometry=geometry,
                     valid_from=on,
+                    existing=existing_grids,
                 )
             except ActionError as exc:
                 errors.append(f"feature {i}: {_property_of(exc.field)}: {exc.message}")

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import shapely
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.db.models.base import ModelState
 from django.utils import timezone
@@ -227,7 +227,10 @@ def get_index(on: dt.date | None = None) -> GridIndex:
     on = on or timezone.localdate()
     now = time.monotonic()
     with _lock:
-        if now - _checked_at >= _check_seconds() or _known_version is None:
+        # Inside a transaction the caller may have changed grids (or see a state that will be
+        # rolled back, as every test does): check the stamp on every call there.
+        due = now - _checked_at >= _check_seconds() or connection.in_atomic_block
+        if due or _known_version is None:
             version = stamp()
             if version != _known_version:
                 _indexes.clear()

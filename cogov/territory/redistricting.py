@@ -61,10 +61,16 @@ def _move_buildings(moves: dict[int, int]) -> None:
 
 
 def _recode_grids(
-    grids: Sequence[Node], community: Node, on: dt.date, actor: Any, note: str
+    grids: Sequence[Node],
+    community: Node,
+    on: dt.date,
+    actor: Any,
+    note: str,
+    existing: lookup.GridIndex,
 ) -> dict[int, int]:
     """Retire `grids` and re-create them under `community` (001, 002, …); returns building moves."""
     moves: dict[int, int] = {}
+    replacing = {g.pk for g in grids}
     for seq, old in enumerate(sorted(grids, key=lambda g: g.code), start=1):
         new = _create_node(
             level=Level.GRID,
@@ -73,6 +79,8 @@ def _recode_grids(
             parent=community,
             geometry=old.geometry,
             valid_from=on,
+            replacing=replacing,
+            existing=existing,
         )
         _retire(old, on)
         _link(old, new, LineageKind.RENAME, on, actor, note)
@@ -145,6 +153,7 @@ def split_node(
     if len(set(codes)) != len(codes):
         raise ActionError("the parts' codes repeat", field="parts")
     geoms = _part_geometries(parts)
+    existing = lookup.get_index(on)
 
     with transaction.atomic():
         new_nodes = [
@@ -156,6 +165,8 @@ def split_node(
                 geometry=part.get("geometry"),
                 valid_from=on,
                 field_prefix=f"parts[{i}].",
+                replacing={node.pk},
+                existing=existing,
             )
             for i, part in enumerate(parts)
         ]
@@ -165,7 +176,7 @@ def split_node(
         if node.level == Level.GRID:
             moves = _assign_buildings(node, new_nodes, geoms, codes, unlocated_to)
         else:
-            moves = _split_community_grids(node, new_nodes, parts, geoms, on, actor, note)
+            moves = _split_community_grids(node, new_nodes, parts, geoms, on, actor, note, existing)
         _move_buildings(moves)
         audit.record(
             actor, "territory.split", node, into=codes, date=str(on), buildings_moved=len(moves)
@@ -214,6 +225,7 @@ def _split_community_grids(
     on: dt.date,
     actor: Any,
     note: str,
+    existing: lookup.GridIndex,
 ) -> dict[int, int]:
     grids = _active_grids_of(old, on)
     by_code = {g.code: g for g in grids}
@@ -247,7 +259,7 @@ def _split_community_grids(
     moves: dict[int, int] = {}
     for i, community in enumerate(new_nodes):
         mine = [by_code[c] for c, j in target.items() if j == i]
-        moves.update(_recode_grids(mine, community, on, actor, note))
+        moves.update(_recode_grids(mine, community, on, actor, note, existing))
     return moves
 
 
@@ -285,10 +297,18 @@ def merge_nodes(
     check_manage(actor, parent)
     if geometry is None and all(n.geometry for n in nodes):
         geometry = to_geojson(shapely.union_all([parse_boundary(n.geometry) for n in nodes]))
+    existing = lookup.get_index(on)
 
     with transaction.atomic():
         new = _create_node(
-            level=level, code=code, name=name, parent=parent, geometry=geometry, valid_from=on
+            level=level,
+            code=code,
+            name=name,
+            parent=parent,
+            geometry=geometry,
+            valid_from=on,
+            replacing={n.pk for n in nodes},
+            existing=existing,
         )
         moves: dict[int, int] = {}
         for old in sorted(nodes, key=lambda n: n.code):
@@ -299,7 +319,7 @@ def merge_nodes(
                     moves[building_id] = new.pk
         if level == Level.COMMUNITY:
             grids = [g for old in nodes for g in _active_grids_of(old, on)]
-            moves = _recode_grids(grids, new, on, actor, note)
+            moves = _recode_grids(grids, new, on, actor, note, existing)
         _move_buildings(moves)
         audit.record(
             actor,

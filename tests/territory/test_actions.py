@@ -18,7 +18,14 @@ from cogov.territory.models import Building, Household, Node, PropertyUnit, Terr
 from tests.world import point, square
 
 
+def _make_room(world):
+    """The test world tiles C1 completely: halve G11 so a new grid fits at square(0, 0, 1, 0.5)."""
+    actions.update_geometry(actor=None, node=world.G11, geometry=square(0, 0.5, 1, 0.5))
+
+
 def _grid(world, code="440111001001003", geometry=None, actor="admin", **kw):
+    if geometry is None:
+        _make_room(world)
     return actions.create_node(
         actor=world.users[actor],
         level="grid",
@@ -71,7 +78,7 @@ def test_code_validation(world, level, parent, code, message):
 def test_codes_of_retired_units_stay_taken(world):
     actions.merge_nodes(actor=None, nodes=[world.G11, world.G12], code="440111001001003", name="m")
     with pytest.raises(ActionError, match="already used"):
-        _grid(world, code="440111001001001")
+        _grid(world, code="440111001001001", geometry=square(0, 0, 1, 0.5))
 
 
 @pytest.mark.parametrize(
@@ -115,13 +122,27 @@ def test_geometry_validation(world, geometry, message):
 
 
 def test_create_grid_records_audit_area_and_bumps_version(world):
+    _make_room(world)
     version = TerritoryVersion.current()
-    grid = _grid(world, geometry=square(0, 0, 1, 1))
+    grid = _grid(world, geometry=square(0, 0, 1, 0.5))
     assert grid.path == f"{world.C1.path}{grid.pk}/"
-    # one unit ≈ 1,024 m × 1,112 m at 23°N
-    assert 1_100_000 < grid.area_m2 < 1_180_000
+    # one unit ≈ 1,024 m × 1,112 m at 23°N; half a unit high
+    assert 550_000 < grid.area_m2 < 590_000
     assert TerritoryVersion.current() == version + 1
     assert AuditLog.objects.filter(action="territory.create_node", object_id=str(grid.pk)).exists()
+
+
+def test_grids_may_share_edges_but_not_area(world):
+    before = Node.objects.count()
+    with pytest.raises(ActionError, match=r"overlaps grid 幸福一网格 \(440111001001001\)") as exc:
+        _grid(world, geometry=square(0, 0, 1, 0.5))
+    assert exc.value.field == "geometry"
+    assert Node.objects.count() == before
+    with pytest.raises(ActionError, match="overlaps grid 幸福二网格"):
+        actions.update_geometry(actor=None, node=world.G11, geometry=square(0, 0, 1.5, 1))
+    _make_room(world)
+    _grid(world, geometry=square(0, 0, 1, 0.5))  # shares G11's new lower edge
+    assert Node.objects.count() == before + 1
 
 
 # -- permissions -----------------------------------------------------------------------------

@@ -52,6 +52,7 @@ def test_lineage_is_read_only(staff_client, world):
 
 
 def test_add_node_goes_through_the_action(staff_client, world):
+    actions.update_geometry(actor=None, node=world.G11, geometry=square(0, 0.5, 1, 0.5))
     data = {
         "level": "grid",
         "parent": world.C1.pk,

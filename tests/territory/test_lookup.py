@@ -199,6 +199,7 @@ def test_refresh_after_an_action_changes_a_grid(world):
     assert result.grid is None and "幸福一网格" in result.reason
 
 
+@pytest.mark.django_db(transaction=True)
 @override_settings(COGOV_TERRITORY_INDEX_CHECK_SECONDS=30)
 def test_other_processes_refresh_within_the_check_interval(world, monkeypatch):
     clock = [1000.0]
@@ -213,13 +214,22 @@ def test_other_processes_refresh_within_the_check_interval(world, monkeypatch):
     assert locate(*point(0.75, 0.5)).grid is None  # checked the version, rebuilt
 
 
+@pytest.mark.django_db(transaction=True)
 def test_index_is_built_once_while_nothing_changes(world, django_assert_num_queries):
     locate(*point(0.5, 0.5))
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(0):  # outside a transaction: no query within the interval
         for _ in range(10):
             locate(*point(1.5, 0.5))
 
 
+def test_inside_a_transaction_the_stamp_is_checked_on_every_call(world, django_assert_num_queries):
+    locate(*point(0.5, 0.5))
+    with django_assert_num_queries(2 * 3):  # the version and the grid count: no rebuild
+        for _ in range(3):
+            locate(*point(1.5, 0.5))
+
+
+@pytest.mark.django_db(transaction=True)
 @override_settings(COGOV_TERRITORY_INDEX_CHECK_SECONDS=30)
 def test_grids_loaded_in_bulk_without_actions_are_picked_up(world, monkeypatch):
     clock = [1000.0]
