@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "cogov.organizations",
     "cogov.people",
     "cogov.cases",
+    "cogov.open311",
     "cogov.web",
     "cogov.demo",
 ]
