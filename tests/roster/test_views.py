@@ -14,6 +14,13 @@ from cogov.people.models import Person
 from .helpers import new_id, read_xlsx, row, to_csv, to_xlsx
 
 
+@pytest.fixture(autouse=True)
+def private_dir(settings, tmp_path):
+    """Uploads waiting for confirmation go to DATA_DIR/private: a fresh one per test."""
+    settings.DATA_DIR = tmp_path
+    return tmp_path / "private" / "roster-uploads"
+
+
 def _roster_url(world, community: str = "C1") -> str:
     return reverse("people:roster", kwargs={"uuid": world.nodes[community].uuid})
 
@@ -22,7 +29,7 @@ def _upload(client, url: str, data: bytes, name: str = "roster.xlsx"):
     return client.post(url, {"file": SimpleUploadedFile(name, data)})
 
 
-def test_upload_preview_confirm_result(world, client_for):
+def test_upload_preview_confirm_result(world, client_for, private_dir):
     client = client_for("community_worker")
     url = _roster_url(world)
     page = client.get(url)
@@ -38,6 +45,9 @@ def test_upload_preview_confirm_result(world, client_for):
     assert response.status_code == 302
     preview_url = response["Location"]
     assert "/preview/" in preview_url
+
+    (stored,) = private_dir.iterdir()  # kept on the server, readable by its user only
+    assert stored.stat().st_mode & 0o777 == 0o600
 
     preview = client.get(preview_url)
     assert preview.status_code == 200
@@ -58,6 +68,7 @@ def test_upload_preview_confirm_result(world, client_for):
         AuditLog.objects.filter(action="roster.import", actor=world.community_worker).count() == 1
     )
     # The upload is gone after confirmation: confirming twice is impossible.
+    assert not list(private_dir.iterdir())
     assert client.post(preview_url).status_code == 404
 
 
@@ -178,3 +189,13 @@ def test_street_official_exports_masked_only(world, client_for):
     assert client.get(url).status_code == 200
     assert client.post(url, {"clear": "1"}).status_code == 403
     assert not AuditLog.objects.filter(action="roster.export").exists()
+
+
+def test_a_changed_stored_upload_is_refused(world, client_for, private_dir):
+    client = client_for("community_worker")
+    preview_url = _upload(client, _roster_url(world), to_csv([row(1)]))["Location"]
+    (stored,) = private_dir.iterdir()
+    stored.write_bytes(to_csv([row(1), row(2)]))
+    assert client.get(preview_url).status_code == 404
+    assert client.post(preview_url).status_code == 404
+    assert not Person.objects.filter(id_number__in=[new_id(1), new_id(2)]).exists()

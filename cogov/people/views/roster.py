@@ -50,7 +50,11 @@ def _storage() -> Storage:
     try:
         return storages["private"]
     except InvalidStorageError:
-        return FileSystemStorage(location=settings.DATA_DIR / "private")
+        return FileSystemStorage(
+            location=settings.DATA_DIR / "private",
+            file_permissions_mode=0o600,  # personal data: readable by the server's user only
+            directory_permissions_mode=0o700,
+        )
 
 
 def _overlaps(user: Any, capability: str, community: Node) -> bool:
