@@ -91,6 +91,21 @@ def responsible_organization(case: Case) -> Organization | None:
     return None
 
 
+def start_clocks(case: Case, now: Any, *, first: bool) -> None:
+    """On each dispatch the lead must sign; on the first, the requester's clocks start
+    (response and feedback run from the first dispatch, not from a re-dispatch)."""
+    deadlines.schedule_stage(case, "sign", now)
+    if not first:
+        return
+    updates = {
+        "response_due_at": deadlines.schedule_stage(case, "response", now),
+        "reply_due_at": deadlines.schedule_stage(case, "feedback", now),
+    }
+    Case.objects.filter(pk=case.pk).update(**updates)
+    for key, value in updates.items():
+        setattr(case, key, value)
+
+
 def dispatch_case(
     *,
     actor: Any,
@@ -124,19 +139,11 @@ def dispatch_case(
                 "fallback": lead is None or lead.kind == OrgKind.STREET_OFFICE,
             },
             lead_organization=lead,
-            dispatched_at=now,
+            **({"dispatched_at": now} if first else {}),
         )
         case.co_handlers.set(co)
         deadlines.meet(case, "dispatch")
-        deadlines.schedule_stage(case, "sign", now)
-        if first:
-            updates = {
-                "response_due_at": deadlines.schedule_stage(case, "response", now),
-                "reply_due_at": deadlines.schedule_stage(case, "feedback", now),
-            }
-            Case.objects.filter(pk=case.pk).update(**updates)
-            for key, value in updates.items():
-                setattr(case, key, value)
+        start_clocks(case, now, first=first)
         _tell(case, ["lead"] if lead else ["street"], "case dispatched to you", "cases.dispatched")
     return case
 

@@ -25,6 +25,7 @@ from ..policy_kinds import Span
 from ..predicates import CASE_ROLES, WHISTLE
 from ..workflow import Status, move
 from .common import require
+from .loop import start_clocks
 
 
 def _members(org_ids: Sequence[int]) -> list[Any]:
@@ -97,6 +98,7 @@ def blow_whistle(
             )
             core_deadlines.schedule(report, deadlines.WHISTLE_REPORT, due, node=street, start=now)
         if case is not None and case.status == Status.ESCALATED:
+            first = case.dispatched_at is None
             move(
                 case,
                 Status.DISPATCHED,
@@ -109,10 +111,10 @@ def blow_whistle(
                     "co_handlers": [d.pk for d in departments[1:]],
                 },
                 lead_organization=lead_department,
-                dispatched_at=now,
+                **({"dispatched_at": now} if first else {}),
             )
             case.co_handlers.set(departments[1:])
-            deadlines.schedule_stage(case, "sign", now)
+            start_clocks(case, now, first=first)
         recipients = _members([d.pk for d in departments])
         if recipients:
             notify(

@@ -1,0 +1,119 @@
+"""The case page: header, deadlines, timeline, photos, and a small form for each step the user
+may take now; each posts to `act`, which calls the step's action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cogov.core.errors import ActionError
+from cogov.core.models import Deadline
+
+from .. import actions
+from ..models import AttachmentStage, Case, CaseAttachment
+from ..workflow import STEPS
+from .common import form_error, get_case
+from .steps import STEP_UI, available_steps, make_form
+
+
+def _context(
+    request: HttpRequest, case: Case, bound: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    user: Any = request.user
+    steps = available_steps(user, case)
+    forms = []
+    for step in steps:
+        form = (bound or {}).get(step.key) or make_form(step, user, case)
+        forms.append({"step": step, "form": form, "open": step.key in (bound or {})})
+    events = list(case.events.select_related("actor", "organization").order_by("at", "pk"))
+    attachments = list(case.attachments.all())
+    now = timezone.now()
+    deadlines = list(
+        Deadline.objects.filter(
+            content_type=ContentType.objects.get_for_model(Case), object_id=str(case.pk)
+        ).order_by("due_at")
+    )
+    for d in deadlines:
+        d.stage = d.kind.removeprefix("cases.")  # type: ignore[attr-defined]
+        d.late = d.breached_at is not None or (  # type: ignore[attr-defined]
+            d.met_at is None and d.cancelled_at is None and d.due_at < now
+        )
+    is_staff = (
+        user.has_perm("cases.verify_case", case)
+        or user.has_perm("cases.handle_case", case)
+        or user.has_perm("cases.merge_case", case)
+    )
+    duplicates = []
+    if user.has_perm("cases.merge_case", case) and str(case.status) in STEPS["merge"][0]:
+        duplicates = actions.find_likely_duplicates(case, limit=5)
+    return {
+        "section": "cases",
+        "case": case,
+        "forms": forms,
+        "events": events,
+        "before": [a for a in attachments if a.stage == AttachmentStage.BEFORE],
+        "after": [a for a in attachments if a.stage == AttachmentStage.AFTER],
+        "documents": [a for a in attachments if a.stage == AttachmentStage.DOCUMENT],
+        "deadlines": deadlines,
+        "now": now,
+        "show_requester": is_staff and not case.anonymous,
+        "duplicates": duplicates,
+        "co_handlers": list(case.co_handlers.all()),
+    }
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, uuid: Any) -> HttpResponse:
+    case = get_case(request.user, uuid)
+    return render(request, "cases/case_detail.html", _context(request, case))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, uuid: Any, step: str) -> HttpResponse:
+    """Take one step of the loop through its action."""
+    user: Any = request.user
+    case = get_case(user, uuid)
+    chosen = STEP_UI.get(step)
+    if chosen is None or chosen not in available_steps(user, case):
+        raise Http404
+    form = make_form(chosen, user, case, request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            chosen.call(user, case, {"note": "", **form.cleaned_data})
+        except ActionError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(step)s: done. The case is now “%(status)s”.")
+                % {"step": chosen.label, "status": case.get_status_display()},
+            )
+            return redirect("cases:case-detail", uuid=case.uuid)
+    case.refresh_from_db()
+    return render(
+        request, "cases/case_detail.html", _context(request, case, {step: form}), status=400
+    )
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, uuid: Any, file_uuid: Any) -> FileResponse:
+    """A photo of a case, for those who may see the case (media are not served publicly)."""
+    case = get_case(request.user, uuid)
+    found = CaseAttachment.objects.filter(case=case, uuid=file_uuid).first()
+    if found is None:
+        raise Http404
+    response = FileResponse(found.file.open("rb"))
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
