@@ -50,7 +50,8 @@ class Command(BaseCommand):
         c = report.counts
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo '{report.scale}' (seed {report.seed}) loaded in {report.seconds:.1f} s: "
+                f"Demo '{report.scale}' (seed {report.seed}) loaded in {report.seconds:.1f} s "
+                f"({report.cpu_seconds:.1f} s CPU): "
                 f"{c.get('nodes.street', 0)} streets, {c.get('nodes.community', 0)} communities, "
                 f"{c.get('nodes.grid', 0)} grids, {c.get('buildings', 0)} buildings, "
                 f"{c.get('households', 0)} households, {c.get('persons', 0)} residents, "
