@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from cogov.demo.accounts import DEMO_ACCOUNTS
+
 from .helpers import clean_env, cogov
 
 
@@ -84,7 +86,7 @@ class Running:
 @pytest.mark.slow
 def test_run_serves_the_site_with_a_worker_and_ctrl_c_stops_both(tmp_path):
     port = free_port()
-    run = Running(tmp_path, "--port", str(port))
+    run = Running(tmp_path, "--port", str(port), "--scale", "tiny")
     try:
         run.wait_for(r"Press Ctrl-C")
         url = run.wait_for(r"CoGov is running at (\S+)").group(1)
@@ -111,9 +113,6 @@ def test_run_serves_the_site_with_a_worker_and_ctrl_c_stops_both(tmp_path):
 
 @pytest.mark.slow
 def test_run_loads_the_demo_into_an_empty_database_only(tmp_path):
-    pytest.importorskip("cogov.demo.accounts", reason="the demo helper's module is not here yet")
-    from cogov.demo.accounts import DEMO_ACCOUNTS
-
     run = Running(tmp_path, "--port", str(free_port()), "--no-worker")
     try:
         run.wait_for(r"Press Ctrl-C", timeout=900)

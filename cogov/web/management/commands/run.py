@@ -9,7 +9,6 @@ For production use gunicorn and separate workers: docs/deployment.md.
 from __future__ import annotations
 
 import ctypes
-import importlib
 import signal
 import socket
 import subprocess
@@ -19,8 +18,10 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from cogov.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, database_is_empty
 
 WORKER_STOP_SECONDS = 15
 
@@ -59,16 +60,10 @@ def _check_port_free(host: str, port: int) -> None:
 
 def demo_accounts_table() -> str:
     """The demo accounts as a plain-text table (the same table as in README.md)."""
-    try:
-        accounts = importlib.import_module("cogov.demo.accounts")
-    except ModuleNotFoundError as exc:
-        if exc.name != "cogov.demo.accounts":
-            raise
-        return "(no demo accounts: cogov.demo.accounts is not installed)"
     header = ("username", "role", "scope")
-    rows = [header, *((a.username, a.role, a.scope) for a in accounts.DEMO_ACCOUNTS)]
+    rows = [header, *((a.username, a.role, a.scope) for a in DEMO_ACCOUNTS)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    lines = [f"Demo accounts (password for all: {accounts.DEMO_PASSWORD})"]
+    lines = [f"Demo accounts (password for all: {DEMO_PASSWORD})"]
     lines += [
         "  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows
     ]
@@ -109,12 +104,18 @@ class Command(BaseCommand):
         if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
             signal.signal(signal.SIGHUP, _raise_keyboard_interrupt)
 
-        self.stdout.write("Applying database migrations…")
-        call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0))
-        self._load_demo_if_empty(options["scale"])
-        if not settings.DEBUG:
-            # Without DEBUG, WhiteNoise serves static files from STATIC_ROOT only.
-            call_command("collectstatic", interactive=False, verbosity=0)
+        try:
+            self.stdout.write("Applying database migrations…")
+            call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0))
+            if database_is_empty():
+                scale = options["scale"]
+                self.stdout.write(f"The database is empty: loading the demo district ({scale})…")
+                call_command("demo", "--scale", scale)
+            if not settings.DEBUG:
+                # Without DEBUG, WhiteNoise serves static files from STATIC_ROOT only.
+                call_command("collectstatic", interactive=False, verbosity=0)
+        except KeyboardInterrupt:
+            raise CommandError("Interrupted before the server started.", returncode=130) from None
 
         worker = None if options["no_worker"] else self._start_worker()
         try:
@@ -137,34 +138,7 @@ class Command(BaseCommand):
             if worker is not None:
                 self._stop_worker(worker)
 
-    def _load_demo_if_empty(self, scale: str) -> None:
-        try:
-            from cogov.demo.accounts import database_is_empty
-        except ModuleNotFoundError as exc:
-            if exc.name != "cogov.demo.accounts":
-                raise
-            self.stderr.write(
-                self.style.WARNING("No demo module (cogov.demo.accounts): no demo data loaded.")
-            )
-            return
-        if not database_is_empty():
-            return
-        if "demo" not in get_commands():
-            self.stderr.write(
-                self.style.WARNING("The database is empty but there is no `cogov demo` command.")
-            )
-            return
-        self.stdout.write(f"The database is empty: loading the demo district (--scale {scale})…")
-        call_command("demo", "--scale", scale)
-
-    def _start_worker(self) -> subprocess.Popen[bytes] | None:
-        if "worker" not in get_commands():
-            self.stderr.write(
-                self.style.WARNING(
-                    "There is no `cogov worker` command: background tasks will not run."
-                )
-            )
-            return None
+    def _start_worker(self) -> subprocess.Popen[bytes]:
         worker = subprocess.Popen(
             [sys.executable, "-m", "cogov", "worker"],
             start_new_session=True,  # Ctrl-C reaches us only; we stop the worker ourselves
