@@ -146,6 +146,10 @@ class BuildingAdmin(admin.ModelAdmin):
     raw_id_fields = ["grid"]
     inlines = [HouseholdInline]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Moving a building to another grid is redistricting (split_node / merge_nodes).
+        return ["grid", "code"] if obj is not None else []
+
     def save_model(self, request: HttpRequest, obj: Building, form: Any, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
@@ -171,6 +175,15 @@ class HouseholdAdmin(admin.ModelAdmin):
     list_select_related = ["building"]
     raw_id_fields = ["building"]
 
+    def save_model(self, request: HttpRequest, obj: Household, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        fresh = actions.create_household(
+            actor=request.user, building=obj.building, code=obj.code, door=obj.door
+        )
+        obj.pk = fresh.pk
+
 
 @admin.register(PropertyUnit)
 class PropertyUnitAdmin(admin.ModelAdmin):
@@ -179,6 +192,20 @@ class PropertyUnitAdmin(admin.ModelAdmin):
     list_filter = ["unsold"]
     list_select_related = ["building"]
     raw_id_fields = ["building", "household"]
+
+    def save_model(self, request: HttpRequest, obj: PropertyUnit, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        fresh = actions.create_property_unit(
+            actor=request.user,
+            building=obj.building,
+            number=obj.number,
+            exclusive_area=obj.exclusive_area,
+            household=obj.household,
+            unsold=obj.unsold,
+        )
+        obj.pk = fresh.pk
 
 
 @admin.register(TerritoryVersion)

@@ -70,3 +70,20 @@ def test_add_node_goes_through_the_action(staff_client, world):
     node = Node.objects.get(code="440111001001003")
     assert node.parent == world.C1 and node.area_m2
     assert AuditLog.objects.filter(action="territory.create_node", object_id=str(node.pk)).exists()
+
+
+def test_add_household_goes_through_the_action(staff_client, world):
+    from cogov.territory.models import Building, Household
+
+    building = Building.objects.get(code="B-G11")
+    response = staff_client.post(
+        "/admin/territory/household/add/",
+        {"building": building.pk, "code": "H-admin", "door": "3-301"},
+    )
+    assert response.status_code == 302
+    hh = Household.objects.get(code="H-admin")
+    assert AuditLog.objects.filter(
+        action="territory.create_household", object_id=str(hh.pk)
+    ).exists()
+    page = staff_client.get(f"/admin/territory/building/{building.pk}/change/").content.decode()
+    assert 'name="grid"' not in page  # moving buildings is redistricting
