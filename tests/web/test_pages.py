@@ -27,6 +27,13 @@ def test_login_page_uses_the_layout():
     assert "cogov.css" in body
 
 
+def test_other_allauth_pages_use_the_layout():
+    response = Client().get(reverse("account_reset_password"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "CoGov 共治" in body and 'class="allauth"' in body
+
+
 def test_login_form_signs_in(world):
     client = Client()
     response = client.post(
