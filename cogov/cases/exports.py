@@ -42,7 +42,7 @@ def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = 
     sheet = book.create_sheet(title[:31])
     sheet.append([str(h) for h in headers])
     for row in rows:
-        sheet.append([_safe(v) if not isinstance(v, str) else _safe(v) for v in row])
+        sheet.append([_safe(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from cogov.core.errors import ActionError
@@ -19,7 +20,7 @@ from cogov.core.models import Deadline
 
 from .. import actions
 from ..models import AttachmentStage, Case, CaseAttachment
-from ..workflow import STEPS
+from ..workflow import STEPS, Status
 from .common import form_error, get_case
 from .steps import STEP_UI, available_steps, make_form
 
@@ -54,6 +55,13 @@ def _context(
     duplicates = []
     if user.has_perm("cases.merge_case", case) and str(case.status) in STEPS["merge"][0]:
         duplicates = actions.find_likely_duplicates(case, limit=5)
+    for e in events:
+        e.label = KIND_LABELS.get(e.kind) or (
+            STEP_UI[e.kind].label if e.kind in STEP_UI else e.kind
+        )  # type: ignore[attr-defined]
+        e.who = _who(e, case, user, is_staff)  # type: ignore[attr-defined]
+        e.from_label = STATUS_LABELS.get(e.from_status, e.from_status)  # type: ignore[attr-defined]
+        e.to_label = STATUS_LABELS.get(e.to_status, e.to_status)  # type: ignore[attr-defined]
     return {
         "section": "cases",
         "case": case,
@@ -68,6 +76,36 @@ def _context(
         "duplicates": duplicates,
         "co_handlers": list(case.co_handlers.all()),
     }
+
+
+STATUS_LABELS = dict(Status.choices)
+KIND_LABELS = {
+    "report": gettext_lazy("Reported"),
+    "merged_in": gettext_lazy("A duplicate was merged in"),
+    "check_pass": gettext_lazy("Checked: solved"),
+    "check_fail": gettext_lazy("Checked: rework"),
+    "approve_postponement": gettext_lazy("Postponement approved"),
+    "refuse_postponement": gettext_lazy("Postponement refused"),
+    "merge": gettext_lazy("Merged as a duplicate"),
+    "whistle": gettext_lazy("Whistle blown (吹哨)"),
+}
+
+
+def _who(event: Any, case: Case, user: Any, is_staff: bool) -> str:
+    """Who acted, as this user may know it: an anonymous reporter stays anonymous, residents
+    see organizations rather than staff names."""
+    if event.actor_id == user.pk:
+        return str(gettext_lazy("you"))
+    if event.kind == "report" and case.anonymous:
+        return str(gettext_lazy("anonymous"))
+    if event.kind == "report" and case.channel in ("resident", "open311", "api") and not is_staff:
+        return str(gettext_lazy("reporter"))
+    if is_staff and event.actor is not None:
+        name = getattr(event.actor, "display_name", "") or str(event.actor)
+        return f"{name} · {event.organization.name}" if event.organization else name
+    if event.organization is not None:
+        return event.organization.name
+    return str(gettext_lazy("staff"))
 
 
 @login_required
