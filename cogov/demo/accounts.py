@@ -56,6 +56,13 @@ DISPLAY = {
 }
 
 
+KIND_TEXT = {
+    OrgKind.DEPARTMENT: "department (城市管理和综合执法局)",
+    OrgKind.CO_CONSTRUCTION_UNIT: "co-construction unit",
+    OrgKind.SOCIAL_ORG: "social organization",
+}
+
+
 class DemoAccount(NamedTuple):
     username: str
     role: str
@@ -78,12 +85,15 @@ def _scope(key: str, role: Role) -> str:
     if role.scope == "node":
         first = "District G" if role.level == "district" else f"first {role.level}"
         text = f"{first} ({FIRST_CODES[role.level]})"
+    elif key == "party_member":
+        text = "the member's own party branch in the first community"
     else:
         kind = _org_kind(key, role)
         where = "District G" if kind == OrgKind.DEPARTMENT else "the first community"
-        text = f"first {kind.replace('_', ' ')} of {where}"
+        text = f"first {KIND_TEXT.get(kind, kind.replace('_', ' '))} of {where}"
     if key in PERSON_ROLES:
-        text += "; a resident of the first grid" + (" who owns the flat" if key == "owner" else "")
+        detail = {"owner": " who owns the flat", "resident": " who owns no flat"}.get(key, "")
+        text += "; a resident of the first grid" + detail
     return text
 
 

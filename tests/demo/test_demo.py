@@ -191,6 +191,9 @@ def test_command_refuses_a_non_empty_database(db: Any) -> None:
     call_command("demo", "--scale", "tiny", "--force", "--no-progress", stdout=out)
     assert "demo-community-worker" in out.getvalue()
     assert Node.objects.filter(code="440111").exists()
+    # The generator sets ids itself; the sequences must have moved past them (PostgreSQL).
+    User.objects.create_user("after-the-demo", password="x")
+    Node.objects.create(level=Level.DISTRICT, code="440112", name="E区")
 
 
 @pytest.mark.slow
