@@ -56,7 +56,7 @@ DISPLAY = {
 }
 
 
-KIND_TEXT = {
+KIND_TEXT: dict[str, str] = {
     OrgKind.DEPARTMENT: "department (城市管理和综合执法局)",
     OrgKind.CO_CONSTRUCTION_UNIT: "co-construction unit",
     OrgKind.SOCIAL_ORG: "social organization",
