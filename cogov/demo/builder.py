@@ -15,7 +15,7 @@ from tqdm import tqdm
 from cogov.organizations.models import OrgKind
 
 from .accounts import demo_password_hash, finish_demo_accounts, reserve_demo_users
-from .context import Context, Ids
+from .context import Context, IdNumbers, Ids
 from .organizations import build_community_orgs, build_district_orgs
 from .people import build_grid_people
 from .randomness import stream
@@ -93,6 +93,8 @@ def _anchor_nodes(ctx: Context, district: Place) -> None:
 
 def _district(ctx: Context, district: Place, bar: tqdm) -> None:
     rng = stream(ctx.seed, "district", district.code)
+    # Identity numbers carry the district's code, so their counters never outlive a district.
+    ctx.id_numbers = IdNumbers()
     with transaction.atomic():
         orgs = build_district_orgs(ctx, rng, district)
         build_district_staff(ctx, rng, district, orgs)
