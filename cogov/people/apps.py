@@ -16,3 +16,8 @@ class PeopleConfig(AppConfig):
 
         if selectors.extend_reach not in scopes.EXTENDERS:
             scopes.EXTENDERS.append(selectors.extend_reach)
+
+        from cogov.territory.actions import BUILDING_MOVE_HANDLERS
+
+        if selectors.follow_building_moves not in BUILDING_MOVE_HANDLERS:
+            BUILDING_MOVE_HANDLERS.append(selectors.follow_building_moves)

@@ -45,3 +45,20 @@ def is_verified_owner(user: Any, unit: Any) -> bool:
     if not getattr(user, "pk", None) or unit is None:
         return False
     return Ownership.objects.filter(person__user=user, unit=unit, until__isnull=True).exists()
+
+
+def follow_building_moves(moves: dict[int, int]) -> None:
+    """Redistricting moved buildings to new grids: residents' denormalised grid follows.
+
+    Registered in `cogov.territory.actions.BUILDING_MOVE_HANDLERS`; runs inside the
+    redistricting transaction, one UPDATE per new grid.
+    """
+    from collections import defaultdict
+
+    from .models import Person
+
+    by_grid: dict[int, list[int]] = defaultdict(list)
+    for building_id, grid_id in moves.items():
+        by_grid[grid_id].append(building_id)
+    for grid_id, building_ids in by_grid.items():
+        Person.objects.filter(household__building_id__in=building_ids).update(grid_id=grid_id)
