@@ -63,5 +63,5 @@ def test_no_warning_when_the_library_knows_both_years(world, monkeypatch):
 
 def test_msgids_are_english_and_translatable(world, in_2026):
     html = render(world.street_official)
-    assert "Holiday schedule missing" in html
+    assert "working-day deadlines count weekends only" in html
     assert "State Council" in html
