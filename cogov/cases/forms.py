@@ -256,7 +256,7 @@ class VerifyForm(NoteForm):
 
 
 class DispatchForm(NoteForm):
-    lead = forms.ModelChoiceField(
+    lead: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None,  # type: ignore[arg-type]
         required=False,
         label=_("Lead organization"),

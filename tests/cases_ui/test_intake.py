@@ -21,7 +21,9 @@ def _lonlat(x: float, y: float) -> dict[str, str]:
     return {"lon": f"{lon:.6f}", "lat": f"{lat:.6f}"}
 
 
-def test_resident_report_creates_a_case_in_the_grid_of_the_point(world: Any, client_for: Any) -> None:
+def test_resident_report_creates_a_case_in_the_grid_of_the_point(
+    world: Any, client_for: Any
+) -> None:
     client = client_for("resident")
     page = client.get("/cases/report/")
     assert page.status_code == 200
@@ -52,8 +54,12 @@ def test_resident_report_at_a_building_and_anonymously(world: Any, client_for: A
     building = world.households["G11-1-101"].building
     response = client_for("resident").post(
         "/cases/report/",
-        {"category": "0101", "description": "楼道灯坏了", "building": str(building.uuid),
-         "anonymous": "on"},
+        {
+            "category": "0101",
+            "description": "楼道灯坏了",
+            "building": str(building.uuid),
+            "anonymous": "on",
+        },
     )
     assert response.status_code == 302
     case = Case.objects.get()
@@ -122,8 +128,14 @@ def test_grid_worker_handles_on_the_spot_with_evidence(world: Any, client_for: A
 def test_handled_on_the_spot_needs_an_after_photo(world: Any, client_for: Any) -> None:
     response = client_for("grid_worker").post(
         "/cases/quick/",
-        {"category": "0101", "description": "x", **_lonlat(0.5, 0.5), "photos": [photo()],
-         "handled": "on", "handled_note": "done"},
+        {
+            "category": "0101",
+            "description": "x",
+            **_lonlat(0.5, 0.5),
+            "photos": [photo()],
+            "handled": "on",
+            "handled_note": "done",
+        },
     )
     assert response.status_code == 200
     assert not Case.objects.exists()
@@ -155,8 +167,11 @@ def test_hotline_consultation_is_answered_and_closed_at_once(world: Any, client_
 def test_hotline_request_stays_open_and_answer_is_refused(world: Any, client_for: Any) -> None:
     client = client_for("community_worker")
     data = {
-        "caller_phone": "13912345678", "work_type": "request", "category": "0101",
-        "description": "路灯不亮", **_lonlat(0.5, 0.5),
+        "caller_phone": "13912345678",
+        "work_type": "request",
+        "category": "0101",
+        "description": "路灯不亮",
+        **_lonlat(0.5, 0.5),
     }
     refused = client.post("/cases/hotline/", {**data, "answer": "好的"})
     assert refused.status_code == 200 and not Case.objects.exists()

@@ -56,9 +56,8 @@ def _context(
     if user.has_perm("cases.merge_case", case) and str(case.status) in STEPS["merge"][0]:
         duplicates = actions.find_likely_duplicates(case, limit=5)
     for e in events:
-        e.label = KIND_LABELS.get(e.kind) or (
-            STEP_UI[e.kind].label if e.kind in STEP_UI else e.kind
-        )  # type: ignore[attr-defined]
+        ui = STEP_UI.get(e.kind)
+        e.label = KIND_LABELS.get(e.kind) or (ui.label if ui else e.kind)  # type: ignore[attr-defined]
         e.who = _who(e, case, user, is_staff)  # type: ignore[attr-defined]
         e.from_label = STATUS_LABELS.get(e.from_status, e.from_status)  # type: ignore[attr-defined]
         e.to_label = STATUS_LABELS.get(e.to_status, e.to_status)  # type: ignore[attr-defined]

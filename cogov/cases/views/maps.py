@@ -134,8 +134,10 @@ def _ranking(request: HttpRequest) -> dict[str, Any]:
     if not units and level == Level.STREET:
         level = Level.COMMUNITY
         units = list(Node.objects.active().of_level(level).within(node).order_by("code"))
-    parents = {n.pk: n for n in Node.objects.filter(pk__in={u.parent_id for u in units})}
-    rows = []
+    parents: dict[int | None, Node] = {
+        n.pk: n for n in Node.objects.filter(pk__in={u.parent_id for u in units})
+    }
+    rows: list[dict[str, Any]] = []
     for unit in units:
         values = {key: metrics.compute(key, unit, period) for key in RANKED_METRICS}
         cells = [_shown(key, values[key]) for key in RANKED_METRICS]
