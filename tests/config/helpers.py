@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-# Variables the settings read; a child starts without any of them unless a test sets it.
+# Variables that change what a child process does; it starts without them unless a test sets
+# them.
 SETTINGS_VARIABLES = (
     "COGOV_ENV",
     "COGOV_DATA_DIR",
@@ -24,6 +25,7 @@ SETTINGS_VARIABLES = (
     "REDIS_URL",
     "LOG_LEVEL",
     "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by browser tests; `check --deploy` rightly refuses it
 )
 
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
