@@ -234,3 +234,24 @@ def test_categories_are_configured_through_the_action(world, client_for):
     assert created.name == "垃圾分类投放"
     report(world)
     assert admin_client.get("/admin/cases/case/").status_code == 200
+
+
+def test_co_handlers_see_the_case_but_only_the_lead_handles_it(world, api):
+    case = report(world)
+    cw = world.users["community_worker"]
+    actions.verify_case(actor=cw, case=case)
+    actions.file_case(actor=cw, case=case)
+    actions.dispatch_case(actor=cw, case=case, co_handlers=[world.orgs["socialorg"]])
+    social = api("social_worker")
+    assert social.get(f"cases/{case.uuid}").status_code == 200
+    assert social.post(f"cases/{case.uuid}/sign").status_code == 403
+    assert api("org_staff").post(f"cases/{case.uuid}/sign").json()["status"] == "signed"
+
+
+def test_a_resident_reports_at_a_building(world, api):
+    building = world.households["G12-1-101"].building
+    created = api("resident").post(
+        "cases", {"category": "0401", "description": "电梯停运", "building": str(building.uuid)}
+    )
+    assert created.status_code == 201
+    assert created.json()["grid"] == world.nodes["G12"].code
