@@ -8,6 +8,7 @@ None is an empty element (JSON null).
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -27,10 +28,14 @@ ITEM = {
 }
 
 
+# Characters XML 1.0 cannot carry at all (a resident's text may contain them).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _NOT_XML.sub("", str(value))
 
 
 def _fill(element: ET.Element, value: Any) -> None:
