@@ -328,3 +328,24 @@ def test_xml_survives_control_characters(world: World) -> None:
     Case.objects.filter(pk=case.pk).update(description="坏\x01字符\x0b")
     (item,) = spec.service_requests(Client().get(f"{BASE}/requests/{case.number}.xml"), "xml")
     assert item["description"] == "坏字符"
+
+
+def test_post_by_address_string_of_a_building(world: World, api_key: str) -> None:
+    from cogov.territory.models import Building
+
+    Building.objects.filter(code="B-G12").update(address="幸福路12号")
+    data = _good(api_key, address_string="幸福路12号")
+    del data["lat"], data["long"]
+    answer = spec.post_answer(_post("json", **data), "json")
+    case = Case.objects.get(number=answer["service_request_id"])
+    assert case.grid == world.nodes["G12"] and case.address == "幸福路12号"
+
+
+def test_offset_with_a_lost_plus_is_understood(world: World) -> None:
+    case = _report(world, 0.5)
+    since = timezone.localtime(case.reported_at - dt.timedelta(minutes=1))
+    raw = since.strftime("%Y-%m-%dT%H:%M:%S") + " 08:00"  # "+08:00" sent unencoded
+    items = spec.service_requests(
+        Client().get(f"{BASE}/requests.json", {"start_date": raw}), "json"
+    )
+    assert [i["service_request_id"] for i in items] == [case.number]
