@@ -91,6 +91,7 @@ class LocationMixin(forms.Form):
         queryset=Building.objects.none(),
         required=False,
         label=_("Or a building"),
+        empty_label="—",
         to_field_name="uuid",
     )
     address = forms.CharField(required=False, max_length=200, label=_("Address or landmark"))

@@ -20,7 +20,7 @@ from cogov.core.models import Deadline
 
 from .. import actions
 from ..models import AttachmentStage, Case, CaseAttachment
-from ..workflow import STEPS, Status
+from ..workflow import STEPS, Resolution, Satisfaction, Status
 from .common import form_error, get_case
 from .steps import STEP_UI, available_steps, make_form
 
@@ -43,7 +43,8 @@ def _context(
         ).order_by("due_at")
     )
     for d in deadlines:
-        d.stage = d.kind.removeprefix("cases.")  # type: ignore[attr-defined]
+        stage = d.kind.removeprefix("cases.")
+        d.stage = STAGE_LABELS.get(stage, stage)  # type: ignore[attr-defined]
         d.late = d.breached_at is not None or (  # type: ignore[attr-defined]
             d.met_at is None and d.cancelled_at is None and d.due_at < now
         )
@@ -59,6 +60,7 @@ def _context(
         ui = STEP_UI.get(e.kind)
         e.label = KIND_LABELS.get(e.kind) or (ui.label if ui else e.kind)  # type: ignore[attr-defined]
         e.who = _who(e, case, user, is_staff)  # type: ignore[attr-defined]
+        e.evidence_items = _evidence(e.evidence or {})  # type: ignore[attr-defined]
         e.from_label = STATUS_LABELS.get(e.from_status, e.from_status)  # type: ignore[attr-defined]
         e.to_label = STATUS_LABELS.get(e.to_status, e.to_status)  # type: ignore[attr-defined]
     return {
@@ -72,12 +74,47 @@ def _context(
         "deadlines": deadlines,
         "now": now,
         "show_requester": is_staff and not case.anonymous,
+        "is_staff": is_staff,
         "duplicates": duplicates,
         "co_handlers": list(case.co_handlers.all()),
     }
 
 
 STATUS_LABELS = dict(Status.choices)
+STAGE_LABELS = {
+    "verify": gettext_lazy("Verify"),
+    "dispatch": gettext_lazy("Dispatch"),
+    "sign": gettext_lazy("Sign for"),
+    "response": gettext_lazy("Contact the requester (响应)"),
+    "feedback": gettext_lazy("Reply (反馈)"),
+    "check": gettext_lazy("Check"),
+    "revisit": gettext_lazy("Revisit (回访)"),
+}
+EVIDENCE_LABELS = {
+    "days": gettext_lazy("days"),
+    "until": gettext_lazy("committed date"),
+    "into": gettext_lazy("merged into"),
+    "duplicate": gettext_lazy("duplicate"),
+    "resolution": gettext_lazy("solved?"),
+    "satisfaction": gettext_lazy("satisfied?"),
+}
+RESOLUTION_LABELS = {**dict(Resolution.choices), **dict(Satisfaction.choices)}
+
+
+def _evidence(evidence: dict[str, Any]) -> list[str]:
+    """Evidence a person can read: known keys with their labels; internal ids left out."""
+    items = []
+    for key, value in evidence.items():
+        if key == "attachments" and value:
+            items.append(str(gettext_lazy("%(n)d photo(s)") % {"n": len(value)}))
+        elif key == "fallback" and value:
+            items.append(str(gettext_lazy("territorial fallback (属地兜底)")))
+        elif key in EVIDENCE_LABELS and value not in (None, "", [], 0):
+            shown = RESOLUTION_LABELS.get(value, value) if isinstance(value, str) else value
+            items.append(f"{EVIDENCE_LABELS[key]}: {shown}")
+    return items
+
+
 KIND_LABELS = {
     "report": gettext_lazy("Reported"),
     "merged_in": gettext_lazy("A duplicate was merged in"),

@@ -140,7 +140,7 @@ def _ranking(request: HttpRequest) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     for unit in units:
         values = {key: metrics.compute(key, unit, period) for key in RANKED_METRICS}
-        cells = [_shown(key, values[key]) for key in RANKED_METRICS]
+        cells = [(metrics.get(key).label, _shown(key, values[key])) for key in RANKED_METRICS]
         rows.append(
             {"node": unit, "parent": parents.get(unit.parent_id), "values": values, "cells": cells}
         )
