@@ -224,6 +224,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
+if not PRODUCTION:
+    # WhiteNoise warns on every start when STATIC_ROOT is missing; in development it serves from
+    # the apps' static directories, so an empty one is enough. Production runs collectstatic.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
