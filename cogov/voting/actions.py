@@ -24,6 +24,7 @@ from cogov.core.workflow import transition
 
 from . import electorates, integrity, rulesets
 from .models import (
+    TRANSITIONS,
     Ballot,
     BallotKind,
     Channel,
@@ -34,7 +35,6 @@ from .models import (
     Mode,
     Participation,
     Status,
-    TRANSITIONS,
     Vote,
     VoteEvent,
     VotingCode,
@@ -190,8 +190,12 @@ def open_vote(*, actor: Any, vote: Vote) -> Vote:
         recipients = get_user_model().objects.filter(
             pk__in=ElectorAccount.objects.filter(vote=vote).values("user_id")
         )
-        notify(recipients, "voting.opened", _("Vote open: %(title)s") % {"title": vote.title},
-               url=f"/voting/{vote.uuid}/")
+        notify(
+            recipients,
+            "voting.opened",
+            _("Vote open: %(title)s") % {"title": vote.title},
+            url=f"/voting/{vote.uuid}/",
+        )
     return vote
 
 
@@ -353,9 +357,7 @@ def _cast(
     actor: Any,
     document_ref: str = "",
 ) -> Ballot:
-    return _append(
-        vote, elector, choice, channel=channel, cast_by=actor, document_ref=document_ref
-    )
+    return _append(vote, elector, choice, channel=channel, cast_by=actor, document_ref=document_ref)
 
 
 def record_ballot(
@@ -381,8 +383,9 @@ def record_ballot(
             field="document_ref",
         )
     ballot = _cast(vote, elector, normalise_choice(vote, choice), channel, actor, document_ref)
-    audit.record(actor, f"voting.{channel}_ballot", vote, elector=elector.key,
-                 document_ref=document_ref)
+    audit.record(
+        actor, f"voting.{channel}_ballot", vote, elector=elector.key, document_ref=document_ref
+    )
     return ballot
 
 
@@ -420,8 +423,15 @@ def issue_codes(
         rows = []
         for elector in targets:
             code = "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
-            rows.append(VotingCode(vote=vote, elector=elector, code_hash=_code_hash(vote, code),
-                                   issued_by=actor, issued_at=now))
+            rows.append(
+                VotingCode(
+                    vote=vote,
+                    elector=elector,
+                    code_hash=_code_hash(vote, code),
+                    issued_by=actor,
+                    issued_at=now,
+                )
+            )
             issued.append((elector, format_code(code)))
         VotingCode.objects.bulk_create(rows)
         audit.record(actor, "voting.codes_issued", vote, count=len(rows))

@@ -121,7 +121,9 @@ def create_vote(request: HttpRequest, payload: VoteIn) -> Any:
         raise Http404
     org = None
     if payload.organization:
-        org = Organization.objects.visible_to(request.user).filter(uuid=payload.organization).first()
+        org = (
+            Organization.objects.visible_to(request.user).filter(uuid=payload.organization).first()
+        )
         if org is None:
             raise HttpError(400, "organization: no such organization")
     data = payload.dict(exclude={"node", "organization"})
@@ -198,8 +200,12 @@ def verify(request: HttpRequest, uuid: uuid_lib.UUID) -> Any:
     if not request.user.has_perm("voting.verify_vote", vote):
         return JsonResponse({"detail": "verification opens when the vote closes"}, status=403)
     report = integrity.verify(vote)
-    return {"ok": report.ok, "ballots": report.ballots, "digest": report.digest,
-            "problems": report.problems}
+    return {
+        "ok": report.ok,
+        "ballots": report.ballots,
+        "digest": report.digest,
+        "problems": report.problems,
+    }
 
 
 _ = Result  # the shape of /results: cogov.voting.thresholds.Result.to_dict()

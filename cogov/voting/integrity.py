@@ -91,9 +91,7 @@ def verify(vote: Any) -> Report:
         )
     participations = Participation.objects.filter(vote=vote).count()
     if participations != len(ballots):
-        report.problems.append(
-            f"{participations} participations but {len(ballots)} ballots"
-        )
+        report.problems.append(f"{participations} participations but {len(ballots)} ballots")
     report.digest = digest(str(vote.uuid), len(ballots), prev)
     if vote.status in (Status.CLOSED, Status.TALLIED):
         published = (
@@ -110,5 +108,7 @@ def verify(vote: Any) -> Report:
         stored = dict(vote.result)
         if fresh != stored:
             changed = sorted(k for k in fresh if fresh.get(k) != stored.get(k))
-            report.problems.append("re-tally differs from the published result: " + ", ".join(changed))
+            report.problems.append(
+                "re-tally differs from the published result: " + ", ".join(changed)
+            )
     return report

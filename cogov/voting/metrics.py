@@ -31,7 +31,5 @@ def participation_rate(node: Any, period: Period) -> Decimal | None:
         status__in=[Status.CLOSED, Status.TALLIED],
     )
     entitled = votes.aggregate(n=Sum("entitled_heads"))["n"] or 0
-    took_part = Participation.objects.filter(vote__in=votes).aggregate(n=Sum("elector__heads"))[
-        "n"
-    ]
+    took_part = Participation.objects.filter(vote__in=votes).aggregate(n=Sum("elector__heads"))["n"]
     return ratio(took_part or 0, entitled)

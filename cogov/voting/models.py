@@ -283,7 +283,9 @@ class Participation(AppendOnlyModel):
     cast_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    document_ref = models.CharField(_("written authorisation reference"), max_length=100, blank=True)
+    document_ref = models.CharField(
+        _("written authorisation reference"), max_length=100, blank=True
+    )
     ballot = models.OneToOneField(
         Ballot, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -323,3 +325,6 @@ class VotingCode(models.Model):
                 name="voting_one_live_code_per_elector",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"code for {self.elector_id} ({'used' if self.used_on else 'unused'})"

@@ -182,7 +182,9 @@ BODY_MAJORITY = register(
         "voting.body_majority",
         _("Plain majority of a body"),
         BodyMajority,
-        description=_("Default: more than half of the members present, more than half of them in favour."),
+        description=_(
+            "Default: more than half of the members present, more than half of them in favour."
+        ),
         default={
             "quorum": MORE_THAN_HALF,
             "quorum_base": "entitled",

@@ -67,7 +67,10 @@ def _owners(value: Any, matter: str) -> list[ThresholdSpec]:
     return [
         _spec("participation_area", "participation", "area", "entitled", value.participation_area),
         _spec(
-            "participation_owners", "participation", "heads", "entitled",
+            "participation_owners",
+            "participation",
+            "heads",
+            "entitled",
             value.participation_owners,
         ),
         _spec("approval_area", "support", "area", "participating", area),
@@ -75,14 +78,28 @@ def _owners(value: Any, matter: str) -> list[ThresholdSpec]:
     ]
 
 
-register(RuleSet("residents_meeting", _("Residents' meeting"), "voting.residents_meeting",
-                 _quorum_majority))
-register(RuleSet("party_meeting", _("Party members' meeting"), "voting.party_meeting",
-                 _quorum_majority))
-register(RuleSet("owners_joint", _("Owners' joint decision (Civil Code art. 278)"),
-                 "voting.owners_joint", _owners, weighted=True))
-register(RuleSet("body_majority", _("Plain majority of a body"), "voting.body_majority",
-                 _quorum_majority))
+register(
+    RuleSet(
+        "residents_meeting", _("Residents' meeting"), "voting.residents_meeting", _quorum_majority
+    )
+)
+register(
+    RuleSet("party_meeting", _("Party members' meeting"), "voting.party_meeting", _quorum_majority)
+)
+register(
+    RuleSet(
+        "owners_joint",
+        _("Owners' joint decision (Civil Code art. 278)"),
+        "voting.owners_joint",
+        _owners,
+        weighted=True,
+    )
+)
+register(
+    RuleSet(
+        "body_majority", _("Plain majority of a body"), "voting.body_majority", _quorum_majority
+    )
+)
 
 
 def snapshot(key: str, node: Any, on: dt.date, matter: str) -> dict[str, Any]:

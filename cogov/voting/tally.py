@@ -96,9 +96,7 @@ def tally(vote: Vote) -> Result:
         if vote.ballot_kind == BallotKind.RANKED:
             result.method = "Borda count (n-1 points for a first preference … 0 if unranked)"
             ordered = sorted(keys, key=lambda k: (-borda[k], -first[k], keys.index(k)))
-            result.ranking = [
-                {"option": k, "points": borda[k], "first": first[k]} for k in ordered
-            ]
+            result.ranking = [{"option": k, "points": borda[k], "first": first[k]} for k in ordered]
         else:
             result.method = "approval: each option counts the ballots that approve it"
             ordered = sorted(keys, key=lambda k: (-heads[k], -area[k], keys.index(k)))

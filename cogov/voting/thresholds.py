@@ -28,6 +28,8 @@ def percent(value: Fraction | None) -> str:
 def frac_text(value: Fraction | None) -> str | None:
     if value is None:
         return None
+    if value.denominator == 1:
+        return str(value.numerator)
     return f"{value.numerator}/{value.denominator}"
 
 

@@ -49,7 +49,7 @@ def vote_list(request: HttpRequest) -> HttpResponse:
 def vote_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
     """The ballot page (mobile first) and, for organisers, the controls of the vote."""
     vote = _vote(request, uuid)
-    user = request.user
+    user: Any = request.user
     electors = [
         link.elector
         for link in ElectorAccount.objects.filter(vote=vote, user=user).select_related("elector")
@@ -156,9 +156,7 @@ def results(request: HttpRequest, uuid: Any) -> HttpResponse:
             "vote": vote,
             "result": result,
             "provisional": provisional,
-            "counts": [
-                {"label": vote.option_label(k), **v} for k, v in result.counts.items()
-            ],
+            "counts": [{"label": vote.option_label(k), **v} for k, v in result.counts.items()],
             "ranking": [
                 {**row, "label": vote.option_label(row["option"])} for row in result.ranking
             ],
@@ -170,7 +168,7 @@ def results(request: HttpRequest, uuid: Any) -> HttpResponse:
 
 
 def float_free(fraction_text: str) -> str:
-    """"1593/2" → "796.50" for the chart (Decimal arithmetic, never float)."""
+    """ "1593/2" → "796.50" for the chart (Decimal arithmetic, never float)."""
     from decimal import Decimal
     from fractions import Fraction
 
@@ -278,8 +276,10 @@ def participation_export(request: HttpRequest, uuid: Any) -> HttpResponse:
     """WHO took part. Secret votes: no ballot id, no time (nothing to join with ballots.csv)."""
     vote = _vote(request, uuid, "voting.organize_vote")
     response, out = _csv(f"participation-{vote.uuid}.csv")
-    rows = Participation.objects.filter(vote=vote).select_related("elector").order_by(
-        "elector__label", "elector__pk"
+    rows = (
+        Participation.objects.filter(vote=vote)
+        .select_related("elector")
+        .order_by("elector__label", "elector__pk")
     )
     if vote.secret:
         out.writerow(["elector", "channel", "document_ref"])
@@ -290,11 +290,16 @@ def participation_export(request: HttpRequest, uuid: Any) -> HttpResponse:
         ballots = {b.id: b for b in Ballot.objects.filter(vote=vote)}
         for p in rows:
             b = ballots.get(p.ballot_id) if p.ballot_id else None
-            out.writerow([
-                p.elector.label, p.channel, p.document_ref,
-                p.at.isoformat() if p.at else "", b.seq if b else "",
-                " > ".join(b.choice) if b else "",
-            ])
+            out.writerow(
+                [
+                    p.elector.label,
+                    p.channel,
+                    p.document_ref,
+                    p.at.isoformat() if p.at else "",
+                    b.seq if b else "",
+                    " > ".join(b.choice) if b else "",
+                ]
+            )
     return response
 
 
@@ -305,8 +310,9 @@ def ballots_export(request: HttpRequest, uuid: Any) -> HttpResponse:
     response, out = _csv(f"ballots-{vote.uuid}.csv")
     out.writerow(["seq", "ballot", "choice", "heads", "area", "prev_hash", "hash"])
     for b in Ballot.objects.filter(vote=vote).order_by("seq"):
-        out.writerow([b.seq, b.id, json.dumps(b.choice), b.heads, f"{b.area:.2f}", b.prev_hash,
-                      b.hash])
+        out.writerow(
+            [b.seq, b.id, json.dumps(b.choice), b.heads, f"{b.area:.2f}", b.prev_hash, b.hash]
+        )
     return response
 
 
@@ -314,5 +320,6 @@ def ballots_export(request: HttpRequest, uuid: Any) -> HttpResponse:
 def verify(request: HttpRequest, uuid: Any) -> HttpResponse:
     vote = _vote(request, uuid, "voting.verify_vote")
     report = integrity.verify(vote)
-    return render(request, "voting/verify.html", {"vote": vote, "report": report,
-                                                  "section": "voting"})
+    return render(
+        request, "voting/verify.html", {"vote": vote, "report": report, "section": "voting"}
+    )

@@ -28,11 +28,17 @@ class Estate:
 def make_estate(world: World, areas: list[str], code: str = "440111002099") -> Estate:
     """A community under S2 with one building and one unit per area, each with its own owner."""
     community = Node.objects.create(
-        level=Level.COMMUNITY, parent=world.nodes["S2"], code=code, name="业主小区",
+        level=Level.COMMUNITY,
+        parent=world.nodes["S2"],
+        code=code,
+        name="业主小区",
         valid_from=dt.date(2020, 1, 1),
     )
     grid = Node.objects.create(
-        level=Level.GRID, parent=community, code=code + "001", name="小区网格",
+        level=Level.GRID,
+        parent=community,
+        code=code + "001",
+        name="小区网格",
         valid_from=dt.date(2020, 1, 1),
     )
     building = Building.objects.create(grid=grid, code=f"B-{code}", name="1号楼")
@@ -81,8 +87,12 @@ def owners_vote(world: World):  # type: ignore[no-untyped-def]
     def make(areas: list[str], matter: str = "ordinary", **kw: Any) -> tuple[Estate, Vote]:
         estate = make_estate(world, areas)
         vote = open_vote(
-            world, node=estate.community, electorate="owners", rule="owners_joint",
-            matter=matter, **kw,
+            world,
+            node=estate.community,
+            electorate="owners",
+            rule="owners_joint",
+            matter=matter,
+            **kw,
         )
         return estate, vote
 

@@ -117,8 +117,12 @@ def test_unsold_units_count_as_one_owner(world, owners_vote):
     for unit in estate.units[6:]:
         PropertyUnit.objects.filter(pk=unit.pk).update(unsold=True)
     vote = actions.create_vote(
-        actor=world.users["admin"], node=estate.community, title="第二次表决",
-        electorate="owners", rule="owners_joint", opens_at=_unused.opens_at,
+        actor=world.users["admin"],
+        node=estate.community,
+        title="第二次表决",
+        electorate="owners",
+        rule="owners_joint",
+        opens_at=_unused.opens_at,
     )
     vote = actions.open_vote(actor=world.users["admin"], vote=vote)
     electors = list(Elector.objects.filter(vote=vote))
@@ -131,7 +135,9 @@ def test_unsold_units_count_as_one_owner(world, owners_vote):
     assert _unused.entitled_heads == 9  # the first vote's snapshot did not change
 
 
-def test_co_owners_cast_one_vote_and_several_units_make_one_owner(world, owners_vote, django_user_model):
+def test_co_owners_cast_one_vote_and_several_units_make_one_owner(
+    world, owners_vote, django_user_model
+):
     from .conftest import make_estate
 
     estate = make_estate(world, ["80", "90", "120"])
@@ -145,7 +151,9 @@ def test_co_owners_cast_one_vote_and_several_units_make_one_owner(world, owners_
     Person.objects.filter(pk=spouse.pk).update(user=b)
     # The owner of the third flat also owns the second one.
     Ownership.objects.filter(unit=second).delete()
-    Ownership.objects.create(person=estate.owners[2], unit=second, since=first.building.grid.valid_from)
+    Ownership.objects.create(
+        person=estate.owners[2], unit=second, since=first.building.grid.valid_from
+    )
 
     from .conftest import open_vote
 
@@ -163,7 +171,7 @@ def test_co_owners_cast_one_vote_and_several_units_make_one_owner(world, owners_
 
 
 def test_unverified_account_cannot_vote_online(world, owners_vote, django_user_model):
-    estate, vote = owners_vote(["100", "100"])
+    _estate, vote = owners_vote(["100", "100"])
     stranger = django_user_model.objects.create_user("stranger")
     with pytest.raises(Exception, match="elector"):
         actions.cast_ballot(actor=stranger, vote=vote, choice="for")
