@@ -47,6 +47,7 @@ def test_ranking_and_its_exports(world: Any, client_for: Any) -> None:
     assert response.status_code == 200
     names = [row["node"].name for row in response.context["rows"]]
     assert sorted(names) == sorted(["幸福社区", "和平社区", "光明社区"])
+    assert "Response rate" in response.content.decode()  # the registry's labels head the columns
     csv = client.get("/cases/ranking/export.csv", {"period": "2026-01", "level": "street"})
     assert csv.content.startswith(b"\xef\xbb\xbf")
     assert "第一街道" in csv.content.decode("utf-8-sig")

@@ -165,7 +165,7 @@ def _ranking(request: HttpRequest) -> dict[str, Any]:
         "rows": rows,
         "sort": sort,
         "ascending": ascending,
-        "columns": [(key, metrics.get(key)) for key in RANKED_METRICS],
+        "columns": [(key, metrics.get(key).label) for key in RANKED_METRICS],
     }
 
 
