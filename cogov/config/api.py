@@ -52,6 +52,7 @@ def _register_routers() -> None:
         ("cogov.people.api", "/people/"),
         ("cogov.voting.api", "/voting/"),
         ("cogov.cases.api", "/cases/"),
+        ("cogov.campaigns.api", "/campaigns/"),
         ("cogov.accounts.api", "/accounts/"),
         ("cogov.core.api", "/core/"),
     ]:

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("people/", include("cogov.people.urls")),
     path("voting/", include("cogov.voting.urls")),
     path("cases/", include("cogov.cases.urls")),
+    path("campaigns/", include("cogov.campaigns.urls")),
     path("open311/v2/", include("cogov.open311.urls")),
     path("", include("cogov.web.urls")),
 ]
