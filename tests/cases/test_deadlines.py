@@ -4,7 +4,10 @@ handled exactly once, whistle no-shows recorded by the sweep."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
+import pytest
+from django.db import connection, connections
 from django.utils import timezone
 
 from cogov.cases import actions
@@ -16,6 +19,7 @@ from cogov.core.calendar import SHANGHAI
 from cogov.core.metrics import Period
 from cogov.core.models import Deadline, Notification, Policy
 from cogov.core.policies import get_kind
+from cogov.organizations.models import Organization, OrgKind
 
 from .factories import dispatched, report
 
@@ -173,3 +177,51 @@ def test_escalated_case_whistled_to_a_department(world):
     case.refresh_from_db()
     assert case.status == "dispatched" and case.lead_organization == world.orgs["dept"]
     assert Case.objects.visible_to(world.users["department_staff"]).filter(pk=case.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_sweeps_record_each_no_show_once(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, so sweeps cannot race there")
+    departments = [world.orgs["dept"]] + [
+        Organization.objects.create(
+            kind=OrgKind.DEPARTMENT, name=f"区部门{i}", node=world.nodes["D"]
+        )
+        for i in range(3)
+    ]
+    whistle = actions.blow_whistle(
+        actor=world.users["street_official"],
+        street=world.nodes["S1"],
+        category="emergency",
+        subject="道路塌陷",
+        lead_department=departments[0],
+        invited=departments[1:],
+    )
+    after = whistle.report_due_at + dt.timedelta(minutes=1)
+    workers = 4
+    barrier = threading.Barrier(workers)
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            results.append(core_deadlines.sweep(now=after, batch=1))
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors
+    assert sum(results) == len(departments)
+    assert WhistleReport.objects.filter(whistle=whistle, no_show=True).count() == len(departments)
+    # The street official is told once per department, not once per worker.
+    street = world.users["street_official"]
+    assert Notification.objects.filter(recipient=street, kind="cases.no_show").count() == len(
+        departments
+    )
