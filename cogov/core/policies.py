@@ -37,9 +37,20 @@ class PolicyKind(Generic[S]):
     description: str | Promise = ""
     source: str = ""
     default: dict[str, Any] = field(default_factory=dict)
+    # Shipped defaults that change on a date, e.g. a revised statute: ((date, value), ...).
+    # From each date on, its value replaces `default`.
+    dated_defaults: tuple[tuple[dt.date, dict[str, Any]], ...] = ()
 
-    def default_value(self) -> S:
-        return self.schema.model_validate(self.default)
+    def default_value(self, on: dt.date | None = None) -> S:
+        return self.schema.model_validate(self.default_entry(on)[1])
+
+    def default_entry(self, on: dt.date | None = None) -> tuple[dt.date | None, dict[str, Any]]:
+        """The shipped default in force on `on` and the date it took effect (None: always)."""
+        current: tuple[dt.date | None, dict[str, Any]] = (None, self.default)
+        for since, value in sorted(self.dated_defaults, key=lambda item: item[0]):
+            if on is not None and since <= on:
+                current = (since, value)
+        return current
 
 
 _REGISTRY: dict[str, PolicyKind[Any]] = {}
@@ -49,6 +60,8 @@ def register(kind: PolicyKind[S]) -> PolicyKind[S]:
     if kind.key in _REGISTRY and _REGISTRY[kind.key] != kind:
         raise ValueError(f"policy kind {kind.key!r} is registered twice")
     kind.default_value()  # a default that does not validate is a programming error
+    for _since, value in kind.dated_defaults:
+        kind.schema.model_validate(value)
     _REGISTRY[kind.key] = kind
     return kind
 
@@ -112,6 +125,9 @@ def resolve(key: str, node: Any = None, on: dt.date | None = None) -> Resolved[A
 
     The nearest node on the way up wins; within a node, the latest `effective_from` not after
     `on` wins, and among equal dates the newest row. One query.
+
+    For a statutory kind, a shipped dated default (a revised law) that took effect after the
+    row found supersedes that row: a local setting made under the old law does not outlive it.
     """
     kind = get_kind(key)
     on = on or timezone.localdate()
@@ -122,11 +138,14 @@ def resolve(key: str, node: Any = None, on: dt.date | None = None) -> Resolved[A
         .filter(_node_in(chain))
         .order_by("-effective_from", "-created_at", "-pk")
     )
+    since, default = kind.default_entry(on)
     for node_id in chain:
         for row in rows:
             if row.node_id == node_id:
+                if kind.statutory and since is not None and since > row.effective_from:
+                    return Resolved(kind.schema.model_validate(default), None)
                 return Resolved(kind.schema.model_validate(row.value), row)
-    return Resolved(kind.default_value(), None)
+    return Resolved(kind.schema.model_validate(default), None)
 
 
 def get_policy(key: str, node: Any = None, on: dt.date | None = None) -> Any:
