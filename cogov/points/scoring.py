@@ -95,6 +95,8 @@ def yearly_score(member: Any, year: int) -> Score:
 
     buckets = {"base": base, "task": task_total, "bonus": bonus_total, "extra": extra}
     q = Decimal("0.01")
+    for item in items:
+        item.counted = Decimal(item.counted).quantize(q)
     buckets = {k: v.quantize(q) for k, v in buckets.items()}
     total = (buckets["base"] + buckets["task"] + buckets["bonus"]).quantize(q)
     return Score(member, year, items, buckets, total, buckets["extra"])
