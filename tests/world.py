@@ -81,8 +81,12 @@ def build_world() -> World:
 
     def node(key: str, level: str, parent: str | None, code: str, name: str, geometry: Any) -> Node:
         n = Node.objects.create(
-            level=level, parent=w.nodes.get(parent) if parent else None, code=code, name=name,
-            geometry=geometry, valid_from=start,
+            level=level,
+            parent=w.nodes.get(parent) if parent else None,
+            code=code,
+            name=name,
+            geometry=geometry,
+            valid_from=start,
         )
         w.nodes[key] = n
         return n
@@ -119,10 +123,19 @@ def build_world() -> World:
     org("property_c3", OrgKind.PROPERTY_COMPANY, "光明物业", "C3")
 
     seq = 0
-    for grid_key, (bx, by) in {"G11": (0.5, 0.5), "G12": (1.5, 0.5), "G21": (2.5, 0.5), "G31": (1.5, 1.5)}.items():
+    for grid_key, (bx, by) in {
+        "G11": (0.5, 0.5),
+        "G12": (1.5, 0.5),
+        "G21": (2.5, 0.5),
+        "G31": (1.5, 1.5),
+    }.items():
         lon, lat = point(bx, by)
         building = Building.objects.create(
-            grid=w.nodes[grid_key], code=f"B-{grid_key}", name=f"{w.nodes[grid_key].name}1号楼", lon=lon, lat=lat
+            grid=w.nodes[grid_key],
+            code=f"B-{grid_key}",
+            name=f"{w.nodes[grid_key].name}1号楼",
+            lon=lon,
+            lat=lat,
         )
         for door in ("1-101", "1-102"):
             key = f"{grid_key}-{door}"
@@ -134,9 +147,13 @@ def build_world() -> World:
             for relation in ("户主", "配偶"):
                 seq += 1
                 p = Person.objects.create(
-                    name=f"居民{seq:02d}", household=hh, grid=w.nodes[grid_key], relation=relation,
+                    name=f"居民{seq:02d}",
+                    household=hh,
+                    grid=w.nodes[grid_key],
+                    relation=relation,
                     id_number=idnumber.make("440111", dt.date(1970 + seq, 1, 1), seq),
-                    phone=f"139{seq:08d}", birth_date=dt.date(1970 + seq, 1, 1),
+                    phone=f"139{seq:08d}",
+                    birth_date=dt.date(1970 + seq, 1, 1),
                 )
                 w.people[f"{key}-{relation}"] = p
 
@@ -160,8 +177,12 @@ def build_world() -> World:
     owner_person.user = w.users["owner"]
     owner_person.save()
     Ownership.objects.create(person=owner_person, unit=w.units["G12-1-101"])
-    PartyMember.objects.create(person=w.people["G11-1-102-户主"], branch=w.orgs["branch"], in_service=True,
-                               employer=w.orgs["unit"])
+    PartyMember.objects.create(
+        person=w.people["G11-1-102-户主"],
+        branch=w.orgs["branch"],
+        in_service=True,
+        employer=w.orgs["unit"],
+    )
     party_member_person = w.people["G11-1-102-配偶"]
     party_member_person.user = w.users["party_member"]
     party_member_person.save()
