@@ -187,7 +187,18 @@ def attachment(request: HttpRequest, uuid: Any, file_uuid: Any) -> FileResponse:
     found = CaseAttachment.objects.filter(case=case, uuid=file_uuid).first()
     if found is None:
         raise Http404
-    response = FileResponse(found.file.open("rb"))
+    import mimetypes
+
+    name = found.file.name.rsplit("/", 1)[-1]
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    # Photos show inline; anything else downloads, so an uploaded page never runs here.
+    inline = content_type.startswith("image/") and content_type != "image/svg+xml"
+    response = FileResponse(
+        found.file.open("rb"),
+        as_attachment=not inline,
+        filename=name,
+        content_type=content_type if inline else "application/octet-stream",
+    )
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
