@@ -17,11 +17,14 @@ PARTICIPANTS = frozenset({"resident", "owner", "volunteer", "party_member"})
 
 
 def _org_node_paths(org_ids: set[int]) -> dict[int, str]:
+    """The node paths of organizations based in a community or a grid. A district department
+    or a street office is not a body of the communities below it."""
     from cogov.organizations.models import Organization
 
     if not org_ids:
         return {}
-    return dict(Organization.objects.filter(pk__in=org_ids).values_list("pk", "node__path"))
+    rows = Organization.objects.filter(pk__in=org_ids, node__level__in=("community", "grid"))
+    return dict(rows.values_list("pk", "node__path"))
 
 
 def _paths(user: Any) -> dict[str, set[str]]:
