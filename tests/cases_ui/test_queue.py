@@ -130,3 +130,20 @@ def test_bulk_dispatch_is_for_dispatchers_only(world: Any, client_for: Any) -> N
     assert other.status_code == 200 and not other.context["results"][0]["ok"]
     case.refresh_from_db()
     assert case.status == Status.FILED
+
+
+def test_handling_organization_sees_its_cases_and_only_the_links_it_may_use(
+    world: Any, client_for: Any
+) -> None:
+    case = filed(world, x=0.5)
+    actions.dispatch_case(
+        actor=world.users["community_worker"], case=case, lead=world.orgs["property"]
+    )
+    response = client_for("org_staff").get("/cases/")
+    body = response.content.decode()
+    assert case.number in body
+    assert not response.context["can_dispatch"]
+    assert 'name="case"' not in body  # no dispatch checkboxes
+    assert "/cases/map/" not in body and "/cases/ranking/" not in body
+    evaluator = client_for("evaluator").get("/cases/").content.decode()
+    assert "/cases/map/" in evaluator and "/cases/ranking/" in evaluator

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
+from cogov.accounts.roles import METRICS
 from cogov.accounts.scopes import reach
 from cogov.core.errors import ActionError
 from cogov.organizations.models import PARTY_KINDS, Organization
@@ -135,6 +136,8 @@ def queue(request: HttpRequest) -> HttpResponse:
                 "import": r.everything,
             },
             "is_staff": is_staff(user),
+            "can_map": r.everything or bool(case_paths(r, VIEW)),
+            "can_rank": r.everything or bool(r.paths_with(METRICS)),
         },
     )
 
