@@ -2,19 +2,25 @@
 
 A threshold is a `Ratio`: numerator / denominator and whether reaching it exactly is enough.
 Civil Code art. 1259: "以上" includes the number itself (inclusive, ≥); "过半数" is "more than
-half" (strict, >). Values here are the statutory defaults; the 2026 residents' meeting version
-ships as a platform policy row effective 2026-01-01 (migration 0002), see docs/voting.md.
+half" (strict, >).
+
+Statutes change on a date: the residents' meeting kind ships the 2018 rule as its default and
+the 2025 revision (in force 2026-01-01) as a dated default, so `get_policy(key, node,
+on=vote_date)` answers the version in force on the date of the vote. `rule_in_force` adds where
+the value came from, for the vote's frozen rule.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, Field, model_validator
 
-from cogov.core.policies import PolicyKind, register
+from cogov.core.policies import PolicyKind, get_kind, register, resolve
 
 # What a threshold is measured against.
 #   entitled:      the whole electorate snapshotted when the vote opened
@@ -89,6 +95,7 @@ RESIDENTS_MEETING = register(
         ),
         source="城市居民委员会组织法 art. 9 (2018); 2025 revision from 2026-01-01",
         default=RESIDENTS_MEETING_2018,
+        dated_defaults=((dt.date(2026, 1, 1), RESIDENTS_MEETING_2026),),
     )
 )
 
@@ -194,3 +201,22 @@ BODY_MAJORITY = register(
         },
     )
 )
+
+
+@dataclass(frozen=True)
+class InForce:
+    value: Any
+    source: str  # "default" (shipped), "platform" or "node" (configured rows)
+    effective_from: dt.date | None  # None: the shipped default that always applied
+    policy_id: int | None
+
+
+def rule_in_force(key: str, node: Any, on: dt.date) -> InForce:
+    """The policy `key` in force at `node` on the date of the vote, with its origin."""
+    resolved = resolve(key, node, on=on)
+    if resolved.policy is not None:
+        return InForce(
+            resolved.value, resolved.source, resolved.policy.effective_from, resolved.policy.pk
+        )
+    since, _value = get_kind(key).default_entry(on)
+    return InForce(resolved.value, "default", since, None)

@@ -13,9 +13,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from cogov.core.policies import resolve
-
-from .policy_kinds import Ratio
+from .policy_kinds import Ratio, rule_in_force
 from .thresholds import ThresholdSpec
 
 
@@ -105,16 +103,15 @@ register(
 def snapshot(key: str, node: Any, on: dt.date, matter: str) -> dict[str, Any]:
     """The rule in force at `node` on the vote's date, frozen as data for the vote's lifetime."""
     ruleset = get(key)
-    resolved = resolve(ruleset.policy_key, node, on=on)
-    value = resolved.value
-    policy = resolved.policy
+    in_force = rule_in_force(ruleset.policy_key, node, on)
+    value = in_force.value
     return {
         "rule": key,
         "policy": ruleset.policy_key,
         "on": on.isoformat(),
-        "source": resolved.source,
-        "effective_from": policy.effective_from.isoformat() if policy else None,
-        "policy_id": policy.pk if policy else None,
+        "source": in_force.source,
+        "effective_from": in_force.effective_from.isoformat() if in_force.effective_from else None,
+        "policy_id": in_force.policy_id,
         "basis": getattr(value, "basis", ""),
         "verified": bool(getattr(value, "verified", True)),
         "minimum_age": getattr(value, "minimum_age", None),

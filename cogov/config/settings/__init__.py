@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "cogov.accounts",
     "cogov.organizations",
     "cogov.people",
+    "cogov.voting",
     "cogov.points",
     "cogov.voting",
     "cogov.cases",
