@@ -189,7 +189,7 @@ def attachment(request: HttpRequest, uuid: Any, file_uuid: Any) -> FileResponse:
         raise Http404
     import mimetypes
 
-    name = found.file.name.rsplit("/", 1)[-1]
+    name = (found.file.name or "").rsplit("/", 1)[-1]
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     # Photos show inline; anything else downloads, so an uploaded page never runs here.
     inline = content_type.startswith("image/") and content_type != "image/svg+xml"
