@@ -50,7 +50,6 @@ def _register_routers() -> None:
         ("cogov.territory.api", "/territory/"),
         ("cogov.organizations.api", "/organizations/"),
         ("cogov.people.api", "/people/"),
-        ("cogov.voting.api", "/voting/"),
         ("cogov.points.api", "/points/"),
         ("cogov.voting.api", "/voting/"),
         ("cogov.cases.api", "/cases/"),

@@ -13,7 +13,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("territory/", include("cogov.territory.urls")),
     path("organizations/", include("cogov.organizations.urls")),
     path("people/", include("cogov.people.urls")),
-    path("voting/", include("cogov.voting.urls")),
     path("points/", include("cogov.points.urls")),
     path("voting/", include("cogov.voting.urls")),
     path("cases/", include("cogov.cases.urls")),

@@ -149,7 +149,6 @@ INSTALLED_APPS = [
     "cogov.accounts",
     "cogov.organizations",
     "cogov.people",
-    "cogov.voting",
     "cogov.points",
     "cogov.voting",
     "cogov.cases",
