@@ -97,8 +97,8 @@ def propose_topic(
     now = timezone.now()
     threshold = 0
     until = None
+    policy = get_policy("deliberation.topics", node)
     if source == Source.RESIDENTS:
-        policy = get_policy("deliberation.topics", node)
         threshold = policy.cosign_threshold
         if extraordinary_assembly:
             share = get_policy("deliberation.owners_assembly", node)
@@ -127,7 +127,7 @@ def propose_topic(
         )
         if status == T.COLLECTING:
             deadlines.schedule(
-                topic, COSIGN, due_after(now, calendar_days=(until - now).days), node=node
+                topic, COSIGN, due_after(now, calendar_days=policy.cosign_days), node=node
             )
         else:
             _submitted(topic, now)

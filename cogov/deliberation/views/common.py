@@ -4,6 +4,7 @@ communities, parsing of posted dates."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid as uuid_lib
 from collections.abc import Callable
 from typing import Any
 
@@ -51,6 +52,21 @@ def my_communities(user: Any) -> list[Node]:
         ids = [int(x) for x in path.strip("/").split("/")]
         condition |= Q(pk__in=ids)
     return list(qs.filter(condition))
+
+
+def as_uuid(value: Any) -> uuid_lib.UUID | None:
+    """A posted or queried uuid, or None for anything else (never a 500 on junk)."""
+    try:
+        return uuid_lib.UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def as_int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def posted_datetime(value: str | None) -> dt.datetime | None:

@@ -19,7 +19,7 @@ from cogov.web.access import get_visible_or_404
 from .. import actions as a
 from .. import voting_bridge
 from ..models import BodyKind, Meeting, Motion, MotionStatus, Participant, Position, Topic
-from .common import back, my_communities, posted_datetime, run
+from .common import as_int, as_uuid, back, my_communities, posted_datetime, run
 
 
 def _meeting(request: HttpRequest, uuid: uuid_lib.UUID) -> Meeting:
@@ -39,7 +39,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         topic = get_visible_or_404(
             Topic.objects.select_related("node"),
             request.user,
-            uuid=request.GET.get("topic") or request.POST.get("topic"),
+            uuid=as_uuid(request.GET.get("topic") or request.POST.get("topic")),
         )
     communities = [
         c
@@ -138,7 +138,7 @@ def meeting_action(request: HttpRequest, uuid: uuid_lib.UUID, action: str) -> Ht
     here = f"/deliberation/meetings/{meeting.uuid}/"
 
     def motion() -> Motion:
-        return get_object_or_404(Motion, meeting=meeting, uuid=p.get("motion"))
+        return get_object_or_404(Motion, meeting=meeting, uuid=as_uuid(p.get("motion")))
 
     def user_from(field: str):  # type: ignore[no-untyped-def]
         key = p.get(field) or ""
@@ -156,7 +156,9 @@ def meeting_action(request: HttpRequest, uuid: uuid_lib.UUID, action: str) -> Ht
     elif action == "cancel":
         run(request, a.cancel_meeting, meeting=meeting, reason=p.get("reason", ""))
     elif action == "sign-in":
-        participant = get_object_or_404(Participant, meeting=meeting, pk=p.get("participant"))
+        participant = get_object_or_404(
+            Participant, meeting=meeting, pk=as_int(p.get("participant"))
+        )
         run(request, a.sign_in, participant=participant)
         if request.headers.get("HX-Request"):
             participant.refresh_from_db()

@@ -17,7 +17,7 @@ from cogov.web.access import get_visible_or_404
 
 from .. import actions as a
 from ..models import ImplementationTask, Objection, Resolution
-from .common import back, posted_date, run
+from .common import as_int, as_uuid, back, posted_date, run
 
 
 def _resolution(request: HttpRequest, uuid: uuid_lib.UUID) -> Resolution:
@@ -73,7 +73,8 @@ def resolution_action(request: HttpRequest, uuid: uuid_lib.UUID, action: str) ->
             resolution=resolution,
         )
     elif action == "task":
-        owner = get_user_model().objects.filter(uuid=p.get("owner") or None).first()
+        chosen = as_uuid(p.get("owner"))
+        owner = get_user_model().objects.filter(uuid=chosen).first() if chosen else None
         run(
             request,
             a.add_task,
@@ -84,10 +85,14 @@ def resolution_action(request: HttpRequest, uuid: uuid_lib.UUID, action: str) ->
             owner=owner,
         )
     elif action == "task-done":
-        task = get_object_or_404(ImplementationTask, resolution=resolution, uuid=p.get("task"))
+        task = get_object_or_404(
+            ImplementationTask, resolution=resolution, uuid=as_uuid(p.get("task"))
+        )
         run(request, a.complete_task, _("Task done."), task=task, report=p.get("report", ""))
     elif action == "answer":
-        objection = get_object_or_404(Objection, resolution=resolution, pk=p.get("objection"))
+        objection = get_object_or_404(
+            Objection, resolution=resolution, pk=as_int(p.get("objection"))
+        )
         run(
             request,
             a.answer_objection,

@@ -16,7 +16,7 @@ from cogov.web.access import get_visible_or_404
 from .. import actions as a
 from .. import voting_bridge
 from ..models import BodyKind, Procedure, QuestionKind, Resolution, StepKind, Survey, SurveyKind
-from .common import back, my_communities, posted_datetime, run
+from .common import as_uuid, back, my_communities, posted_datetime, run
 
 
 def parse_questions(textarea: str) -> list[dict[str, Any]]:
@@ -51,7 +51,7 @@ def survey_create(request: HttpRequest) -> HttpResponse:
     resolution = None
     if data.get("resolution"):
         resolution = get_visible_or_404(
-            Resolution.objects.all(), request.user, uuid=data["resolution"]
+            Resolution.objects.all(), request.user, uuid=as_uuid(data["resolution"])
         )
     if request.method == "POST":
         node = (

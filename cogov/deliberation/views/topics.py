@@ -23,7 +23,7 @@ from ..models import (
     TopicStatus,
 )
 from ..selectors import recurring_case_suggestions
-from .common import back, my_communities, run
+from .common import as_uuid, back, my_communities, run
 
 
 @login_required
@@ -128,7 +128,7 @@ def topic_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
             "resolution": resolution,
             "events": topic.events.select_related("actor"),
             "comments": _comments(topic, user),
-            "cosigned": topic.cosignatures.filter(user=user).exists(),
+            "cosigned": topic.cosignatures.filter(user_id=getattr(user, "pk", 0)).exists(),
             "procedures": Procedure.objects.available_for(topic.node),
             "can": {
                 "cosign": user.has_perm("deliberation.cosign_topic", topic),
@@ -162,11 +162,9 @@ def topic_action(request: HttpRequest, uuid: uuid_lib.UUID, action: str) -> Http
     elif action == "decline":
         run(request, a.decline_topic, _("Declined."), topic=topic, reason=p.get("reason", ""))
     elif action == "accept":
-        procedure = (
-            Procedure.objects.available_for(topic.node)
-            .filter(uuid=p.get("procedure") or None)
-            .first()
-        )
+        chosen = as_uuid(p.get("procedure"))
+        procedures = Procedure.objects.available_for(topic.node)
+        procedure = procedures.filter(uuid=chosen).first() if chosen else None
         run(
             request,
             a.accept_topic,
@@ -198,7 +196,7 @@ def comment_post(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     topic = _topic(request, uuid)
     parent = None
     if request.POST.get("parent"):
-        parent = get_object_or_404(Comment, topic=topic, uuid=request.POST["parent"])
+        parent = get_object_or_404(Comment, topic=topic, uuid=as_uuid(request.POST["parent"]))
     run(
         request,
         a.post_comment,
