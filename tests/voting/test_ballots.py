@@ -183,3 +183,17 @@ def test_code_sheet_page_prints_the_codes_once(world, client_for):
     codes = re.findall(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", sheet.content.decode())
     assert len(codes) == 1
     assert VotingCode.objects.filter(vote=vote, revoked_at__isnull=True).count() == 1
+
+
+def test_electors_are_notified_and_participation_rate_is_a_metric(world):
+    from cogov.core.metrics import Period, compute
+    from cogov.core.models import Notification
+
+    vote = households_vote(world)
+    assert Notification.objects.filter(kind="voting.opened").count() == 3  # accounts of C1
+    papers(world, vote, ["for"])
+    finish(world, vote, actor="community_worker")
+    vote.refresh_from_db()
+    period = Period.year(vote.vote_date.year)
+    assert str(compute("voting.participation_rate", world.nodes["C1"], period)) == "0.2500"
+    assert compute("voting.participation_rate", world.nodes["C2"], period) is None
