@@ -143,3 +143,7 @@ def organization_detail(request: HttpRequest, org_uuid: uuid_lib.UUID) -> dict[s
         "children": [_out(c) for c in children],
         "can_manage": request.user.has_perm("organizations.manage_organization", org),
     }
+
+
+# The joint committee and 双报到 endpoints register on this router.
+from . import api_joint  # noqa: E402,F401

@@ -6,3 +6,7 @@ class OrganizationsConfig(AppConfig):
     name = "cogov.organizations"
     label = "organizations"
     verbose_name = _("Organizations")
+
+    def ready(self) -> None:
+        from . import policy_kinds  # noqa: F401  (registrations)
+        from .actions import reporting  # noqa: F401  (deadline handlers)

@@ -25,3 +25,14 @@ def in_own_organization(user: Any, org: Any) -> bool:
 
 can_view_organization = has_organizations_over | in_own_organization
 can_manage_organization = has_manage_organizations_over
+
+# The joint committee, 双报到 and service posts.
+can_act_for_unit = has_manage_organizations_over | in_own_organization
+has_manage_reporting_over = capability_over(MANAGE_ORGANIZATIONS)
+has_view_reporting_over = capability_over(ORGANIZATIONS)
+
+
+def is_member_self(user: Any, member: Any) -> bool:
+    """The party member's own account (a person linked to the user)."""
+    person = getattr(member, "person", None)
+    return bool(getattr(user, "pk", None)) and getattr(person, "user_id", None) == user.pk

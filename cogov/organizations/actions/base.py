@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from cogov.core.audit import record
 from cogov.core.errors import ActionError, NotAllowed
 
-from .models import PARTY_KINDS, PARTY_PARENT, Organization, OrgKind
+from ..models import PARTY_KINDS, PARTY_PARENT, Organization, OrgKind
 
 EDITABLE = ("name", "credit_code", "address", "contact_phone", "description", "node", "parent")
 

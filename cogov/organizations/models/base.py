@@ -87,6 +87,16 @@ class Organization(models.Model):
     contact_phone = models.CharField(_("office phone"), max_length=30, blank=True)
     description = models.TextField(_("description"), blank=True)
     active = models.BooleanField(_("active"), default=True)
+    # A party organization that covers this one without being its parent in the tree, e.g. a
+    # joint branch of several small firms (联合党支部), or the party group of a building.
+    party_organization = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="covered_organizations",
+        verbose_name=_("linked party organization"),
+    )
 
     objects = OrganizationQuerySet.as_manager()
 

@@ -17,7 +17,7 @@ from cogov.people.models import PartyMember
 from cogov.territory.models import Level, Node
 from cogov.web.access import get_visible_or_404
 
-from .models import Organization, OrgKind
+from ..models import Organization, OrgKind
 
 PAGE_SIZE = 50
 
@@ -118,6 +118,10 @@ def org_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
         "org": org,
         "parent_visible": parent_visible,
     }
+    context["committee"] = getattr(org, "joint_committee", None) if org.is_party else None
+    context["may_manage_committee"] = user.has_perm("organizations.manage_committee", org)
+    context["may_act_for_unit"] = user.has_perm("organizations.act_for_unit", org)
+    context["may_manage_api_keys"] = user.has_perm("open311.manage_api_keys", org)
     if org.is_party:
         context["tree"] = _party_tree(user, org)
     else:
