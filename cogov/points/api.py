@@ -36,7 +36,9 @@ def _run(func: Callable[..., Any], out: Callable[[Any], Any], **kwargs: Any) -> 
     except NotAllowed as exc:
         return JsonResponse({"detail": exc.message, "code": exc.code}, status=403)
     except ActionError as exc:
-        return JsonResponse({"detail": exc.message, "field": exc.field, "code": exc.code}, status=400)
+        return JsonResponse(
+            {"detail": exc.message, "field": exc.field, "code": exc.code}, status=400
+        )
     return out(result)
 
 
@@ -95,7 +97,13 @@ def _signup_out(s: Signup) -> dict[str, Any]:
 
 
 def _item_out(i: ShopItem) -> dict[str, Any]:
-    return {"uuid": i.uuid, "name": i.name, "price": str(i.price), "stock": i.stock, "active": i.active}
+    return {
+        "uuid": i.uuid,
+        "name": i.name,
+        "price": str(i.price),
+        "stock": i.stock,
+        "active": i.active,
+    }
 
 
 def _redemption_out(r: Redemption) -> dict[str, Any]:
@@ -126,9 +134,14 @@ class OptIn(Schema):
 
 @router.post("/accounts/{uuid}/leaderboard")
 def opt_in(request: HttpRequest, uuid: uuid_lib.UUID, body: OptIn) -> Any:
-    account = get_visible_or_404(Account.objects.select_related("community"), request.user, uuid=uuid)
+    account = get_visible_or_404(
+        Account.objects.select_related("community"), request.user, uuid=uuid
+    )
     return _run(
-        actions.set_leaderboard_opt_in, _account_out, actor=request.user, account=account,
+        actions.set_leaderboard_opt_in,
+        _account_out,
+        actor=request.user,
+        account=account,
         opt_in=body.opt_in,
     )
 
@@ -140,9 +153,15 @@ class Amount(Schema):
 
 @router.post("/accounts/{uuid}/adjust")
 def adjust(request: HttpRequest, uuid: uuid_lib.UUID, body: Amount) -> Any:
-    account = get_visible_or_404(Account.objects.select_related("community"), request.user, uuid=uuid)
+    account = get_visible_or_404(
+        Account.objects.select_related("community"), request.user, uuid=uuid
+    )
     return _run(
-        actions.adjust, _entry_out, actor=request.user, account=account, amount=body.amount,
+        actions.adjust,
+        _entry_out,
+        actor=request.user,
+        account=account,
+        amount=body.amount,
         reason=body.reason,
     )
 
@@ -153,8 +172,12 @@ class Reason(Schema):
 
 @router.post("/entries/{uuid}/reverse")
 def reverse(request: HttpRequest, uuid: uuid_lib.UUID, body: Reason) -> Any:
-    entry = get_visible_or_404(Entry.objects.select_related("account__community"), request.user, uuid=uuid)
-    return _run(actions.reverse_entry, _entry_out, actor=request.user, entry=entry, reason=body.reason)
+    entry = get_visible_or_404(
+        Entry.objects.select_related("account__community"), request.user, uuid=uuid
+    )
+    return _run(
+        actions.reverse_entry, _entry_out, actor=request.user, entry=entry, reason=body.reason
+    )
 
 
 # activities -------------------------------------------------------------------------------
@@ -190,10 +213,18 @@ def create_activity(request: HttpRequest, body: ActivityIn) -> Any:
         if organizer is None:
             raise HttpError(400, "organizer: no such organization")
     return _run(
-        actions.create_activity, _activity_out, actor=request.user, community=community,
-        organizer=organizer, title=body.title, activity_type=body.activity_type,
-        starts_at=body.starts_at, ends_at=body.ends_at, capacity=body.capacity,
-        location=body.location, description=body.description,
+        actions.create_activity,
+        _activity_out,
+        actor=request.user,
+        community=community,
+        organizer=organizer,
+        title=body.title,
+        activity_type=body.activity_type,
+        starts_at=body.starts_at,
+        ends_at=body.ends_at,
+        capacity=body.capacity,
+        location=body.location,
+        description=body.description,
     )
 
 
@@ -225,8 +256,11 @@ def code(request: HttpRequest, uuid: uuid_lib.UUID, purpose: str = "in") -> Any:
     if purpose not in {"in", "out"}:
         raise HttpError(400, "purpose: in or out")
     return _run(
-        actions.current_code, lambda r: {"code": r[0], "seconds_left": r[1], "purpose": purpose},
-        actor=request.user, activity=activity, purpose=purpose,
+        actions.current_code,
+        lambda r: {"code": r[0], "seconds_left": r[1], "purpose": purpose},
+        actor=request.user,
+        activity=activity,
+        purpose=purpose,
     )
 
 
@@ -310,8 +344,14 @@ def create_item(request: HttpRequest, body: ItemIn) -> Any:
 
     community = get_visible_or_404(Node.objects.all(), request.user, uuid=body.community)
     return _run(
-        actions.create_item, _item_out, actor=request.user, community=community, name=body.name,
-        price=body.price, stock=body.stock, description=body.description,
+        actions.create_item,
+        _item_out,
+        actor=request.user,
+        community=community,
+        name=body.name,
+        price=body.price,
+        stock=body.stock,
+        description=body.description,
     )
 
 
@@ -342,7 +382,10 @@ def pickup(request: HttpRequest, uuid: uuid_lib.UUID) -> Any:
 def cancel_redemption(request: HttpRequest, uuid: uuid_lib.UUID, body: Reason) -> Any:
     redemption = _redemption(request, uuid)
     return _run(
-        actions.cancel_redemption, _redemption_out, actor=request.user, redemption=redemption,
+        actions.cancel_redemption,
+        _redemption_out,
+        actor=request.user,
+        redemption=redemption,
         reason=body.reason,
     )
 
@@ -373,14 +416,20 @@ class TransferIn(Schema):
 def transfer(request: HttpRequest, uuid: uuid_lib.UUID, body: TransferIn) -> Any:
     from cogov.people.models import Person
 
-    source = get_visible_or_404(Account.objects.select_related("person", "community"), request.user, uuid=uuid)
+    source = get_visible_or_404(
+        Account.objects.select_related("person", "community"), request.user, uuid=uuid
+    )
     recipient = Person.objects.filter(uuid=body.recipient).first()
     if recipient is None:
         raise HttpError(400, "recipient: no such person")
     return _run(
         actions.transfer_time,
         lambda pair: {"out": _entry_out(pair[0]), "in": pair[1].uuid},
-        actor=request.user, source=source, recipient=recipient, hours=body.hours, key=body.key,
+        actor=request.user,
+        source=source,
+        recipient=recipient,
+        hours=body.hours,
+        key=body.key,
     )
 
 
@@ -391,9 +440,15 @@ class SpendIn(Schema):
 
 @router.post("/accounts/{uuid}/spend")
 def spend(request: HttpRequest, uuid: uuid_lib.UUID, body: SpendIn) -> Any:
-    account = get_visible_or_404(Account.objects.select_related("person", "community"), request.user, uuid=uuid)
+    account = get_visible_or_404(
+        Account.objects.select_related("person", "community"), request.user, uuid=uuid
+    )
     return _run(
-        actions.spend_time, _entry_out, actor=request.user, account=account, hours=body.hours,
+        actions.spend_time,
+        _entry_out,
+        actor=request.user,
+        account=account,
+        hours=body.hours,
         service=body.service,
     )
 
@@ -451,8 +506,13 @@ def _record_out(r: PartyRecord) -> dict[str, Any]:
 def claim(request: HttpRequest, uuid: uuid_lib.UUID, body: ClaimIn) -> Any:
     member = _member(request, uuid)
     return _run(
-        actions.claim_party_record, _record_out, actor=request.user, member=member,
-        code=body.code, occurred_on=body.occurred_on, description=body.description,
+        actions.claim_party_record,
+        _record_out,
+        actor=request.user,
+        member=member,
+        code=body.code,
+        occurred_on=body.occurred_on,
+        description=body.description,
         evidence=body.evidence,
     )
 
@@ -467,6 +527,10 @@ def decide(request: HttpRequest, uuid: uuid_lib.UUID, body: DecisionIn) -> Any:
     qs = PartyRecord.objects.select_related("member__branch__node", "member__person")
     record = get_visible_or_404(qs, request.user, uuid=uuid)
     return _run(
-        actions.decide_party_record, _record_out, actor=request.user, record=record,
-        approve=body.approve, note=body.note,
+        actions.decide_party_record,
+        _record_out,
+        actor=request.user,
+        record=record,
+        approve=body.approve,
+        note=body.note,
     )

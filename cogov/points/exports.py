@@ -54,8 +54,13 @@ def _time(value: Any) -> str:
 
 def attendance(activity: Activity, fmt: str) -> HttpResponse:
     headers = [
-        _("Name"), _("Identity number"), _("Status"), _("Checked in"), _("Checked out"),
-        _("Hours"), _("Confirmed by staff"),
+        _("Name"),
+        _("Identity number"),
+        _("Status"),
+        _("Checked in"),
+        _("Checked out"),
+        _("Hours"),
+        _("Confirmed by staff"),
     ]
     signups = activity.signups.select_related("person").order_by("created_at", "pk")
     rows = [

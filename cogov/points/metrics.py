@@ -22,7 +22,9 @@ LEVELS = ("district", "street", "community")
 def _attended(node: Any, period: Period) -> Any:
     lo, hi = period.bounds()
     return Signup.objects.attended().filter(
-        activity__community__path__startswith=node.path, checked_out_at__gte=lo, checked_out_at__lt=hi
+        activity__community__path__startswith=node.path,
+        checked_out_at__gte=lo,
+        checked_out_at__lt=hi,
     )
 
 

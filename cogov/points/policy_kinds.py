@@ -130,7 +130,10 @@ class PartyScheme(BaseModel):
     task_monthly_cap: Decimal = Field(Decimal(6), ge=0, max_digits=8, decimal_places=2)
     bonus_points: Decimal = Field(Decimal(10), ge=0, max_digits=8, decimal_places=2)
     volunteer_points_per_activity: Decimal = Field(
-        Decimal(1), ge=0, max_digits=8, decimal_places=2,
+        Decimal(1),
+        ge=0,
+        max_digits=8,
+        decimal_places=2,
         description="task points for each volunteer activity attended",
     )
     items: list[PartyItem] = Field(default_factory=list)

@@ -144,8 +144,7 @@ def activity_visible(user: Any, activity: Any) -> bool:
     from .models import Activity
 
     return (
-        activity is not None
-        and Activity.objects.visible_to(user).filter(pk=activity.pk).exists()
+        activity is not None and Activity.objects.visible_to(user).filter(pk=activity.pk).exists()
     )
 
 

@@ -122,7 +122,9 @@ def _record_items(member: Any, year: int) -> list[ScoreItem]:
         for doc in r.evidence:
             evidence.append(Evidence("document", str(doc.get("ref", doc)), doc.get("label", "")))
         items.append(
-            ScoreItem(r.bucket, r.code, r.label, r.occurred_on, Decimal(r.points), evidence=evidence)
+            ScoreItem(
+                r.bucket, r.code, r.label, r.occurred_on, Decimal(r.points), evidence=evidence
+            )
         )
     return items
 

@@ -63,7 +63,10 @@ def my_points(request: HttpRequest) -> HttpResponse:
         if account is None:
             raise Http404
         _try(
-            request, actions.set_leaderboard_opt_in, _("Saved."), account=account,
+            request,
+            actions.set_leaderboard_opt_in,
+            _("Saved."),
+            account=account,
             opt_in=request.POST.get("opt_in") == "1",
         )
         return redirect("points:my-points")
@@ -88,11 +91,17 @@ def calendar(request: HttpRequest) -> HttpResponse:
     days: dict[dt.date, list[Activity]] = {}
     for a in activities:
         days.setdefault(timezone.localdate(a.starts_at), []).append(a)
-    creatable = [c for c in _communities(request.user) if request.user.has_perm("points.create_activity", c)]
+    creatable = [
+        c for c in _communities(request.user) if request.user.has_perm("points.create_activity", c)
+    ]
     return render(
         request,
         "points/calendar.html",
-        {"days": sorted(days.items()), "nav": selectors.month_nav(year, month), "creatable": creatable},
+        {
+            "days": sorted(days.items()),
+            "nav": selectors.month_nav(year, month),
+            "creatable": creatable,
+        },
     )
 
 
@@ -149,7 +158,13 @@ def activity_action(request: HttpRequest, uuid: Any, action: str) -> HttpRespons
         _try(request, actions.check_out, _("Checked out. Thank you!"), signup=signup, code=code)
     elif action == "confirm":
         hours = _decimal(request.POST.get("hours"))
-        _try(request, actions.confirm_attendance, _("Attendance confirmed."), signup=signup, hours=hours)
+        _try(
+            request,
+            actions.confirm_attendance,
+            _("Attendance confirmed."),
+            signup=signup,
+            hours=hours,
+        )
     else:
         raise Http404
     return back
@@ -171,7 +186,9 @@ def activity_code(request: HttpRequest, uuid: Any) -> HttpResponse:
         code, seconds = actions.current_code(actor=request.user, activity=activity, purpose=purpose)
     except ActionError:
         raise Http404 from None
-    template = "points/_code.html" if request.headers.get("HX-Request") else "points/activity_code.html"
+    template = (
+        "points/_code.html" if request.headers.get("HX-Request") else "points/activity_code.html"
+    )
     return render(
         request,
         template,
@@ -187,7 +204,11 @@ def activity_new(request: HttpRequest) -> HttpResponse:
     if not communities:
         raise Http404
     community = next(
-        (c for c in communities if str(c.uuid) == request.POST.get("community", request.GET.get("community"))),
+        (
+            c
+            for c in communities
+            if str(c.uuid) == request.POST.get("community", request.GET.get("community"))
+        ),
         communities[0],
     )
     policy = get_policy(VOLUNTEER, community)
@@ -195,19 +216,27 @@ def activity_new(request: HttpRequest) -> HttpResponse:
 
     organizers = list(
         Organization.objects.visible_to(request.user)
-        .filter(node=community, kind__in=[OrgKind.SOCIAL_ORG, OrgKind.CO_CONSTRUCTION_UNIT, OrgKind.VOLUNTEER_TEAM])
+        .filter(
+            node=community,
+            kind__in=[OrgKind.SOCIAL_ORG, OrgKind.CO_CONSTRUCTION_UNIT, OrgKind.VOLUNTEER_TEAM],
+        )
         .order_by("name")
     )
     if request.method == "POST":
         starts, ends = (parse_datetime(request.POST.get(k, "")) for k in ("starts_at", "ends_at"))
-        organizer = next((o for o in organizers if str(o.uuid) == request.POST.get("organizer")), None)
+        organizer = next(
+            (o for o in organizers if str(o.uuid) == request.POST.get("organizer")), None
+        )
         if starts is None or ends is None:
             messages.error(request, _("Give the start and the end."))
         else:
             tz = timezone.get_current_timezone()
             activity = _try(
-                request, actions.create_activity, _("Activity published."),
-                community=community, organizer=organizer,
+                request,
+                actions.create_activity,
+                _("Activity published."),
+                community=community,
+                organizer=organizer,
                 title=request.POST.get("title", ""),
                 activity_type=request.POST.get("activity_type", ""),
                 starts_at=timezone.make_aware(starts, tz) if timezone.is_naive(starts) else starts,
@@ -221,8 +250,13 @@ def activity_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "points/activity_new.html",
-        {"communities": communities, "community": community, "types": policy.activity_types,
-         "organizers": organizers, "form": request.POST},
+        {
+            "communities": communities,
+            "community": community,
+            "types": policy.activity_types,
+            "organizers": organizers,
+            "form": request.POST,
+        },
     )
 
 
@@ -242,7 +276,9 @@ def shop(request: HttpRequest) -> HttpResponse:
         kind = request.POST.get("do")
         if kind == "redeem":
             item = get_visible_or_404(
-                ShopItem.objects.select_related("community"), request.user, uuid=request.POST.get("item")
+                ShopItem.objects.select_related("community"),
+                request.user,
+                uuid=request.POST.get("item"),
             )
             _try(request, actions.redeem, _("Redeemed: pick it up at the shop."), item=item)
         else:
@@ -254,12 +290,21 @@ def shop(request: HttpRequest) -> HttpResponse:
             if kind == "pickup":
                 _try(request, actions.confirm_pickup, _("Handed over."), redemption=redemption)
             elif kind == "cancel":
-                _try(request, actions.cancel_redemption, _("Cancelled; points returned."), redemption=redemption)
+                _try(
+                    request,
+                    actions.cancel_redemption,
+                    _("Cancelled; points returned."),
+                    redemption=redemption,
+                )
             else:
                 raise Http404
         return redirect("points:shop")
-    items = ShopItem.objects.visible_to(request.user).filter(active=True).select_related("community")
-    managed = [c for c in _communities(request.user) if request.user.has_perm("points.manage_shop", c)]
+    items = (
+        ShopItem.objects.visible_to(request.user).filter(active=True).select_related("community")
+    )
+    managed = [
+        c for c in _communities(request.user) if request.user.has_perm("points.manage_shop", c)
+    ]
     pending = (
         Redemption.objects.visible_to(request.user)
         .filter(status=RedemptionStatus.RESERVED, item__community__in=managed)
@@ -268,12 +313,15 @@ def shop(request: HttpRequest) -> HttpResponse:
         else []
     )
     mine = (
-        Redemption.objects.filter(account__person=person).select_related("item")[:20] if person else []
+        Redemption.objects.filter(account__person=person).select_related("item")[:20]
+        if person
+        else []
     )
-    balances = {
-        a.community_id: a.balance
-        for a in Account.objects.filter(person=person, kind="points")
-    } if person else {}
+    balances = (
+        {a.community_id: a.balance for a in Account.objects.filter(person=person, kind="points")}
+        if person
+        else {}
+    )
     return render(
         request,
         "points/shop.html",
@@ -294,7 +342,11 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "points/leaderboard.html",
-        {"communities": communities, "community": community, "rows": selectors.leaderboard(community)},
+        {
+            "communities": communities,
+            "community": community,
+            "rows": selectors.leaderboard(community),
+        },
     )
 
 
@@ -305,15 +357,22 @@ def certificate_new(request: HttpRequest) -> HttpResponse:
     person = person_of(request.user)
     if person is None:
         raise Http404
-    community = get_visible_or_404(Node.objects.all(), request.user, uuid=request.POST.get("community"))
+    community = get_visible_or_404(
+        Node.objects.all(), request.user, uuid=request.POST.get("community")
+    )
     start = parse_date(request.POST.get("start", "") or "")
     end = parse_date(request.POST.get("end", "") or "")
     if start is None or end is None:
         messages.error(request, _("Give the period."))
         return redirect("points:my-points")
     certificate = _try(
-        request, actions.issue_certificate, _("Certificate issued."), person=person,
-        community=community, start=start, end=end,
+        request,
+        actions.issue_certificate,
+        _("Certificate issued."),
+        person=person,
+        community=community,
+        start=start,
+        end=end,
     )
     if certificate is None:
         return redirect("points:my-points")

@@ -48,7 +48,9 @@ def make_activity(
     )
 
 
-def make_volunteer(world: World, name: str, grid: str = "G11", household_key: str | None = None) -> User:
+def make_volunteer(
+    world: World, name: str, grid: str = "G11", household_key: str | None = None
+) -> User:
     """A user linked to a new resident of `grid` with a volunteer role in its community."""
     user = User.objects.create_user(name, password="pw", display_name=name)
     household = world.households[household_key] if household_key else None
@@ -84,7 +86,9 @@ class Api:
 
     def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
         return self.client.post(
-            f"/api/points/{path}", json.dumps(body or {}, default=str), content_type="application/json"
+            f"/api/points/{path}",
+            json.dumps(body or {}, default=str),
+            content_type="application/json",
         )
 
 

@@ -33,5 +33,7 @@ def test_metrics(world):
     ).quantize(Decimal("0.01"))
     assert compute("points.active_party_member_share", c1, march) == Decimal("0.5000")
     assert compute("points.points_issued", c1, march) == Decimal("8.00")
-    assert compute("points.points_redeemed", c1, march) == Decimal("0")  # redeemed today, not in March
+    assert compute("points.points_redeemed", c1, march) == Decimal(
+        "0"
+    )  # redeemed today, not in March
     assert compute("points.points_issued", world.C2, march) == Decimal("0")

@@ -17,8 +17,13 @@ def test_pages_render_for_a_resident(world, client_for):
     activity = make_activity(world)
     client = client_for("resident")
     credit(world.people["G11-1-101-户主"], world.C1, 7)
-    for url in ("/points/", "/points/activities/", f"/points/activities/{activity.uuid}/",
-                "/points/shop/", "/points/leaderboard/"):
+    for url in (
+        "/points/",
+        "/points/activities/",
+        f"/points/activities/{activity.uuid}/",
+        "/points/shop/",
+        "/points/leaderboard/",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
     assert "7.00" in client.get("/points/").content.decode()
@@ -28,7 +33,10 @@ def test_pages_render_for_a_resident(world, client_for):
 
 def test_activities_of_other_communities_are_404(world, client_for):
     activity = make_activity(world)
-    assert client_for("community_worker_c2").get(f"/points/activities/{activity.uuid}/").status_code == 404
+    assert (
+        client_for("community_worker_c2").get(f"/points/activities/{activity.uuid}/").status_code
+        == 404
+    )
     assert client_for("outsider").get(f"/points/activities/{activity.uuid}/").status_code == 404
     api = client_for("outsider")
     assert api.get(f"/api/points/activities/{activity.uuid}").status_code == 404
@@ -47,8 +55,13 @@ def test_sign_up_and_cancel_through_the_page(world, client_for):
 
 def test_code_screen_only_for_organizers(world, client_for):
     activity = make_activity(world)
-    assert client_for("community_worker").get(f"/points/activities/{activity.uuid}/code/").status_code == 200
-    assert client_for("resident").get(f"/points/activities/{activity.uuid}/code/").status_code == 404
+    assert (
+        client_for("community_worker").get(f"/points/activities/{activity.uuid}/code/").status_code
+        == 200
+    )
+    assert (
+        client_for("resident").get(f"/points/activities/{activity.uuid}/code/").status_code == 404
+    )
 
 
 def test_leaderboard_shows_only_those_who_opted_in(world, client_for, api_for):
@@ -56,7 +69,9 @@ def test_leaderboard_shows_only_those_who_opted_in(world, client_for, api_for):
     proud = make_volunteer(world, "展示者")
     credit(shy.person, world.C1, 1)
     for user in (shy, proud):
-        activity = make_activity(world, start=timezone.now() - dt.timedelta(hours=3), activity_type="cleanup")
+        activity = make_activity(
+            world, start=timezone.now() - dt.timedelta(hours=3), activity_type="cleanup"
+        )
         from cogov.points.models import Signup
 
         signup = Signup.objects.create(activity=activity, person=user.person, status="confirmed")
@@ -70,10 +85,18 @@ def test_leaderboard_shows_only_those_who_opted_in(world, client_for, api_for):
     assert [r["name"] for r in rows] == ["展示者"]
     # Nobody else may switch it for them.
     shy_account = Account.objects.get(person__user=shy, kind="points")
-    assert api_for("resident").post(f"accounts/{shy_account.uuid}/leaderboard", {"opt_in": True}).status_code == 404
-    assert api_for("community_worker").post(
-        f"accounts/{shy_account.uuid}/leaderboard", {"opt_in": True}
-    ).status_code == 403
+    assert (
+        api_for("resident")
+        .post(f"accounts/{shy_account.uuid}/leaderboard", {"opt_in": True})
+        .status_code
+        == 404
+    )
+    assert (
+        api_for("community_worker")
+        .post(f"accounts/{shy_account.uuid}/leaderboard", {"opt_in": True})
+        .status_code
+        == 403
+    )
 
 
 def test_api_flow_redeem_and_pickup(world, api_for):
@@ -89,7 +112,10 @@ def test_api_flow_redeem_and_pickup(world, api_for):
     assert again.status_code == 400 and again.json()["code"] == "out_of_stock"
     uuid = redeemed.json()["uuid"]
     assert api_for("resident").post(f"shop/redemptions/{uuid}/pickup").status_code == 403
-    assert api_for("community_worker").post(f"shop/redemptions/{uuid}/pickup").json()["status"] == "picked_up"
+    assert (
+        api_for("community_worker").post(f"shop/redemptions/{uuid}/pickup").json()["status"]
+        == "picked_up"
+    )
     accounts = api_for("resident").get("accounts").json()
     assert [a["balance"] for a in accounts if a["kind"] == "points"] == ["10.00"]
     entries = api_for("resident").get(f"accounts/{accounts[0]['uuid']}/entries").json()
@@ -101,9 +127,14 @@ def test_api_activity_flow_with_staff_confirmation(world, api_for):
     start = at(2030, 6, 1)
     created = api_for("community_worker").post(
         "activities",
-        {"community": world.C1.uuid, "title": "河道清理", "activity_type": "cleanup",
-         "starts_at": start.isoformat(), "ends_at": (start + dt.timedelta(hours=2)).isoformat(),
-         "capacity": 1},
+        {
+            "community": world.C1.uuid,
+            "title": "河道清理",
+            "activity_type": "cleanup",
+            "starts_at": start.isoformat(),
+            "ends_at": (start + dt.timedelta(hours=2)).isoformat(),
+            "capacity": 1,
+        },
     )
     assert created.status_code == 200, created.content
     uuid = created.json()["uuid"]
@@ -113,7 +144,9 @@ def test_api_activity_flow_with_staff_confirmation(world, api_for):
     cancelled = api_for("resident").post(f"signups/{first['uuid']}/cancel").json()
     assert cancelled["promoted"] == second["uuid"]
     assert api_for("resident").post(f"signups/{second['uuid']}/confirm", {}).status_code == 404
-    confirmed = api_for("community_worker").post(f"signups/{second['uuid']}/confirm", {"hours": "1.5"})
+    confirmed = api_for("community_worker").post(
+        f"signups/{second['uuid']}/confirm", {"hours": "1.5"}
+    )
     assert confirmed.json()["hours"] == "1.50"
     code = api_for("community_worker").get(f"activities/{uuid}/code", purpose="in").json()
     assert len(code["code"]) == 6
@@ -146,8 +179,11 @@ def test_adjust_and_reverse_through_the_api(world, api_for):
         f"entries/{adjusted.json()['uuid']}/reverse", {"reason": "撤销调整"}
     )
     assert reversed_.json()["amount"] == "2.00"
-    assert api_for("resident").post(
-        f"accounts/{account.uuid}/adjust", {"amount": "100", "reason": "x"}
-    ).status_code == 403
+    assert (
+        api_for("resident")
+        .post(f"accounts/{account.uuid}/adjust", {"amount": "100", "reason": "x"})
+        .status_code
+        == 403
+    )
     account.refresh_from_db()
     assert account.balance == Decimal("5.00")

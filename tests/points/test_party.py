@@ -28,24 +28,43 @@ SCHEME = {
         {"code": "complaint", "label": "有效投诉", "bucket": "base", "points": "-15"},
         {"code": "meeting", "label": "三会一课", "bucket": "task", "points": "1"},
         {"code": "pledge", "label": "履诺", "bucket": "task", "points": "3"},
-        {"code": "contribution", "label": "突出贡献", "bucket": "bonus", "points": "3",
-         "evidence_required": True},
-        {"code": "county", "label": "县级表彰", "bucket": "extra", "points": "10",
-         "evidence_required": True},
+        {
+            "code": "contribution",
+            "label": "突出贡献",
+            "bucket": "bonus",
+            "points": "3",
+            "evidence_required": True,
+        },
+        {
+            "code": "county",
+            "label": "县级表彰",
+            "bucket": "extra",
+            "points": "10",
+            "evidence_required": True,
+        },
     ],
 }
 
 
 def test_yearly_score_matches_the_hand_calculation(world):
-    set_policy(actor=world.users["admin"], kind=PARTY, node=world.C1, value=SCHEME,
-               effective_from=dt.date(2020, 1, 1))
+    set_policy(
+        actor=world.users["admin"],
+        kind=PARTY,
+        node=world.C1,
+        value=SCHEME,
+        effective_from=dt.date(2020, 1, 1),
+    )
     member = PartyMember.objects.get(person__user=world.users["party_member"])
     staff, secretary, me = (
-        world.users["community_worker"], world.users["party_secretary"], world.users["party_member"]
+        world.users["community_worker"],
+        world.users["party_secretary"],
+        world.users["party_member"],
     )
 
     def record(code, day, actor=staff, **kw):
-        return actions.claim_party_record(actor=actor, member=member, code=code, occurred_on=day, **kw)
+        return actions.claim_party_record(
+            actor=actor, member=member, code=code, occurred_on=day, **kw
+        )
 
     # base: 20 - 2 - 15 = 3, then another -2 → 1 (floor 0 never reached); counted as given
     record("absence", dt.date(2026, 2, 1))
@@ -63,7 +82,12 @@ def test_yearly_score_matches_the_hand_calculation(world):
     # task, May: pledge 3 → year total 4 + 4 + 3 = 11, cut to the yearly 10 → 2 counted
     record("pledge", dt.date(2026, 5, 10))
     # bonus: two contributions of 3 with evidence, approved: 3 + 2 (yearly cap 5)
-    b1 = record("contribution", dt.date(2026, 6, 1), actor=me, evidence=[{"ref": "表彰文件1", "label": "街道通报"}])
+    b1 = record(
+        "contribution",
+        dt.date(2026, 6, 1),
+        actor=me,
+        evidence=[{"ref": "表彰文件1", "label": "街道通报"}],
+    )
     b2 = record("contribution", dt.date(2026, 7, 1), actor=me, evidence=[{"ref": "表彰文件2"}])
     # a third, rejected, counts nothing; a claimed-but-undecided one neither
     b3 = record("contribution", dt.date(2026, 8, 1), actor=me, evidence=[{"ref": "x"}])
@@ -82,7 +106,9 @@ def test_yearly_score_matches_the_hand_calculation(world):
     # Hand calculation: base 20-2-15-2 = 1, then -15 floors at 0; task 4 (Mar) + 4 (Apr) + 2
     # (May, yearly cap) = 10; bonus 3 + 2 = 5 (yearly cap); total 0 + 10 + 5 = 15; extra 10.
     assert score.buckets == {
-        "base": Decimal("0.00"), "task": Decimal("10.00"), "bonus": Decimal("5.00"),
+        "base": Decimal("0.00"),
+        "task": Decimal("10.00"),
+        "bonus": Decimal("5.00"),
         "extra": Decimal("10.00"),
     }
     assert score.total == Decimal("15.00") and score.extra == Decimal("10.00")
@@ -112,20 +138,30 @@ def test_bonus_needs_evidence_and_someone_else_to_approve(world):
     member = PartyMember.objects.get(person__user=world.users["party_member"])
     me = world.users["party_member"]
     with pytest.raises(ActionError) as err:
-        actions.claim_party_record(actor=me, member=member, code="contribution", occurred_on=dt.date(2026, 1, 5))
+        actions.claim_party_record(
+            actor=me, member=member, code="contribution", occurred_on=dt.date(2026, 1, 5)
+        )
     assert err.value.code == "evidence_required"
     claim = actions.claim_party_record(
-        actor=me, member=member, code="contribution", occurred_on=dt.date(2026, 1, 5),
+        actor=me,
+        member=member,
+        code="contribution",
+        occurred_on=dt.date(2026, 1, 5),
         evidence=[{"ref": "doc"}],
     )
     assert claim.status == RecordStatus.CLAIMED
     with pytest.raises(NotAllowed):  # a community worker manages points but does not approve
-        actions.decide_party_record(actor=world.users["community_worker"], record=claim, approve=True)
+        actions.decide_party_record(
+            actor=world.users["community_worker"], record=claim, approve=True
+        )
     with pytest.raises(NotAllowed):
         actions.decide_party_record(actor=me, record=claim, approve=True)
     own = actions.claim_party_record(
-        actor=world.users["party_secretary"], member=member, code="contribution",
-        occurred_on=dt.date(2026, 1, 6), evidence=[{"ref": "doc2"}],
+        actor=world.users["party_secretary"],
+        member=member,
+        code="contribution",
+        occurred_on=dt.date(2026, 1, 6),
+        evidence=[{"ref": "doc2"}],
     )
     assert own.status == RecordStatus.CLAIMED  # bonus items always wait for a decision
     with pytest.raises(NotAllowed):  # …by someone other than the claimant
@@ -139,6 +175,8 @@ def test_other_members_records_are_not_yours(world):
     other = PartyMember.objects.exclude(person__user=world.users["party_member"]).get()
     with pytest.raises(NotAllowed):
         actions.claim_party_record(
-            actor=world.users["party_member"], member=other, code="meeting",
+            actor=world.users["party_member"],
+            member=other,
+            code="meeting",
             occurred_on=dt.date(2026, 1, 5),
         )

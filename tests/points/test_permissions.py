@@ -70,14 +70,21 @@ def test_create_activity_per_role_changes_nothing_when_refused(world, persona):
 
     from django.utils import timezone
 
-    org = {"unit_liaison": "unit", "org_staff": "property", "social_worker": "socialorg"}.get(persona)
+    org = {"unit_liaison": "unit", "org_staff": "property", "social_worker": "socialorg"}.get(
+        persona
+    )
     start = timezone.now() + dt.timedelta(days=2)
     before = Activity.objects.count()
     try:
         actions.create_activity(
-            actor=world.users[persona], community=world.C1, title="义诊",
-            activity_type="other", starts_at=start, ends_at=start + dt.timedelta(hours=1),
-            capacity=5, organizer=world.orgs[org] if org else None,
+            actor=world.users[persona],
+            community=world.C1,
+            title="义诊",
+            activity_type="other",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=1),
+            capacity=5,
+            organizer=world.orgs[org] if org else None,
         )
     except (NotAllowed, ActionError):
         assert persona not in MANAGERS | ORGANIZERS
@@ -94,15 +101,25 @@ def test_an_organization_runs_only_its_own_activities(world):
 
     start = timezone.now() + dt.timedelta(days=2)
     mine = actions.create_activity(
-        actor=world.users["social_worker"], community=world.C1, title="社工小组",
-        activity_type="other", starts_at=start, ends_at=start + dt.timedelta(hours=1),
-        capacity=5, organizer=world.orgs["socialorg"],
+        actor=world.users["social_worker"],
+        community=world.C1,
+        title="社工小组",
+        activity_type="other",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        capacity=5,
+        organizer=world.orgs["socialorg"],
     )
     with pytest.raises(ActionError):  # may not organize in another organization's name
         actions.create_activity(
-            actor=world.users["social_worker"], community=world.C1, title="冒名",
-            activity_type="other", starts_at=start, ends_at=start + dt.timedelta(hours=1),
-            capacity=5, organizer=world.orgs["unit"],
+            actor=world.users["social_worker"],
+            community=world.C1,
+            title="冒名",
+            activity_type="other",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=1),
+            capacity=5,
+            organizer=world.orgs["unit"],
         )
     community_one = make_activity(world)
     assert world.users["social_worker"].has_perm("points.manage_activity", mine)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections import Counter
@@ -20,7 +21,10 @@ from .conftest import credit, make_volunteer
 
 def _item(world, stock=5, price="15"):
     return actions.create_item(
-        actor=world.users["community_worker"], community=world.C1, name="肥皂", price=Decimal(price),
+        actor=world.users["community_worker"],
+        community=world.C1,
+        name="肥皂",
+        price=Decimal(price),
         stock=stock,
     )
 
@@ -91,10 +95,8 @@ def test_200_concurrent_redemptions_of_the_last_10_items(world):
 
     def run(user):  # type: ignore[no-untyped-def]
         try:
-            try:
-                barrier.wait(timeout=5)
-            except threading.BrokenBarrierError:
-                pass
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait(timeout=5)  # the first wave starts together
             try:
                 actions.redeem(actor=user, item=item)
                 outcome = "ok"

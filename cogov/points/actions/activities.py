@@ -53,9 +53,10 @@ def create_activity(
     if organizer is not None:
         if organizer.node_id != community.pk:
             raise ActionError("the organizer is not based in this community", field="organizer")
-        if not (actor.has_perm("points.manage_points", community) or any(
-            g.organization_id == organizer.pk for g in _grants(actor)
-        )):
+        if not (
+            actor.has_perm("points.manage_points", community)
+            or any(g.organization_id == organizer.pk for g in _grants(actor))
+        ):
             raise ActionError("you do not act for this organization", field="organizer")
     elif not actor.has_perm("points.manage_points", community):
         raise ActionError("name the organization you organize for", field="organizer")
@@ -191,13 +192,19 @@ def cancel_signup(*, actor: Any, signup: Signup) -> Signup | None:
 
 
 def _code_seconds(activity: Activity) -> int:
-    return int(get_policy(VOLUNTEER, activity.community, on=timezone.localdate(activity.starts_at)).code_seconds)
+    return int(
+        get_policy(
+            VOLUNTEER, activity.community, on=timezone.localdate(activity.starts_at)
+        ).code_seconds
+    )
 
 
 def current_code(*, actor: Any, activity: Activity, purpose: str) -> tuple[str, int]:
     """The code to show on the organizer's screen (only to those who manage the activity)."""
     require(actor, "points.manage_activity", activity)
-    return codes.current_code(activity.code_secret, purpose, timezone.now(), _code_seconds(activity))
+    return codes.current_code(
+        activity.code_secret, purpose, timezone.now(), _code_seconds(activity)
+    )
 
 
 def _own_signup(actor: Any, signup: Signup) -> None:
@@ -325,7 +332,11 @@ def award(*, actor: Any, signup: Signup) -> tuple[Entry | None, Entry | None]:
     time_account = account_for(signup.person, community, AccountKind.TIME)
     day_start = Period(day, day + dt.timedelta(days=1)).bounds()[0]
     year_start = Period.year(day.year).bounds()[0]
-    evidence = {"activity": str(activity.uuid), "signup": str(signup.uuid), "hours": str(signup.hours)}
+    evidence = {
+        "activity": str(activity.uuid),
+        "signup": str(signup.uuid),
+        "hours": str(signup.hours),
+    }
     with transaction.atomic():
         pa, ta = ledger.lock(points_account, time_account)
         points = _cap(
@@ -387,9 +398,7 @@ def issue_certificate(
     )
     if not signups:
         raise ActionError("no recorded service in this period", code="empty")
-    issuer = (
-        Organization.objects.filter(node=community, kind=OrgKind.RESIDENTS_COMMITTEE).first()
-    )
+    issuer = Organization.objects.filter(node=community, kind=OrgKind.RESIDENTS_COMMITTEE).first()
     content = [
         {
             "date": timezone.localdate(s.activity.starts_at).isoformat(),

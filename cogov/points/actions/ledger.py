@@ -57,7 +57,9 @@ def adjust(*, actor: Any, account: Account, amount: Decimal, reason: str) -> Ent
         raise ActionError("give the reason for the adjustment", field="reason")
     with transaction.atomic():
         (locked,) = ledger.lock(account)
-        entry = ledger.append(locked, kind=EntryKind.ADJUST, amount=amount, actor=actor, memo=reason)
+        entry = ledger.append(
+            locked, kind=EntryKind.ADJUST, amount=amount, actor=actor, memo=reason
+        )
         audit.record(actor, "points.adjust", entry, amount=str(amount), reason=reason)
         _tell(locked, "points.adjusted", f"Adjustment: {amount} ({reason})")
     account.refresh_from_db()
@@ -72,7 +74,9 @@ def expire(*, actor: Any, account: Account, amount: Decimal, reason: str) -> Ent
         raise ActionError("the amount to expire is positive", field="amount")
     with transaction.atomic():
         (locked,) = ledger.lock(account)
-        entry = ledger.append(locked, kind=EntryKind.EXPIRE, amount=-amount, actor=actor, memo=reason)
+        entry = ledger.append(
+            locked, kind=EntryKind.EXPIRE, amount=-amount, actor=actor, memo=reason
+        )
         audit.record(actor, "points.expire", entry, amount=str(amount))
     account.refresh_from_db()
     return entry

@@ -55,19 +55,28 @@ def claim_party_record(
             claimed_by=actor,
         )
         PartyRecordEvent.objects.create(
-            subject=record, actor=actor, to_status=RecordStatus.CLAIMED, evidence={"items": evidence}
+            subject=record,
+            actor=actor,
+            to_status=RecordStatus.CLAIMED,
+            evidence={"items": evidence},
         )
         audit.record(actor, "points.claim_party_record", record, code=code)
         standing = item.bucket in {"base", "task"} and actor.has_perm("points.manage_points", node)
         if standing:
             transition(
-                record, RecordStatus.APPROVED, table=TABLE, events=PartyRecordEvent,
-                actor=actor, note="recorded by staff",
+                record,
+                RecordStatus.APPROVED,
+                table=TABLE,
+                events=PartyRecordEvent,
+                actor=actor,
+                note="recorded by staff",
             )
     return record
 
 
-def decide_party_record(*, actor: Any, record: PartyRecord, approve: bool, note: str = "") -> PartyRecord:
+def decide_party_record(
+    *, actor: Any, record: PartyRecord, approve: bool, note: str = ""
+) -> PartyRecord:
     """The party secretary approves or rejects a claim. Nobody approves their own claim."""
     if not actor.has_perm("points.decide_party_record", record.member):
         raise NotAllowed("only the party organization decides party points")

@@ -40,7 +40,10 @@ def create_item(
         raise ActionError("stock cannot be negative", field="stock")
     with transaction.atomic():
         item = ShopItem.objects.create(
-            community=community, name=name.strip(), price=ledger.q(price), stock=stock,
+            community=community,
+            name=name.strip(),
+            price=ledger.q(price),
+            stock=stock,
             description=description,
         )
         audit.record(actor, "points.create_item", item, price=str(item.price), stock=stock)
@@ -102,8 +105,12 @@ def confirm_pickup(*, actor: Any, redemption: Redemption) -> Redemption:
     require(actor, "points.manage_shop", redemption.item)
     with transaction.atomic():
         transition(
-            redemption, RedemptionStatus.PICKED_UP, table=TABLE, events=RedemptionEvent,
-            actor=actor, extra_updates={"picked_up_at": timezone.now(), "handled_by": actor},
+            redemption,
+            RedemptionStatus.PICKED_UP,
+            table=TABLE,
+            events=RedemptionEvent,
+            actor=actor,
+            extra_updates={"picked_up_at": timezone.now(), "handled_by": actor},
         )
     return redemption
 
@@ -115,8 +122,13 @@ def cancel_redemption(*, actor: Any, redemption: Redemption, reason: str = "") -
         require(actor, "points.manage_shop", redemption.item)
     with transaction.atomic():
         transition(
-            redemption, RedemptionStatus.CANCELLED, table=TABLE, events=RedemptionEvent,
-            actor=actor, note=reason, extra_updates={"handled_by": actor},
+            redemption,
+            RedemptionStatus.CANCELLED,
+            table=TABLE,
+            events=RedemptionEvent,
+            actor=actor,
+            note=reason,
+            extra_updates={"handled_by": actor},
         )
         ShopItem.objects.filter(pk=redemption.item_id).update(stock=F("stock") + 1)
         payment = redemption.entries.get(kind=EntryKind.SPEND)

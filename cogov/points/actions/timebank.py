@@ -42,8 +42,10 @@ def may_receive(source: Account, recipient: Any) -> bool:
     """Same household, or a recorded relation, as the time-bank policy allows."""
     bank = get_policy(TIME_BANK, source.community)
     person = source.person
-    if bank.transfer_to_household and person.household_id and (
-        person.household_id == recipient.household_id
+    if (
+        bank.transfer_to_household
+        and person.household_id
+        and (person.household_id == recipient.household_id)
     ):
         return True
     return bool(
@@ -67,7 +69,8 @@ def transfer_time(
         raise ActionError("choose someone else", field="recipient")
     if not may_receive(source, recipient):
         raise ActionError(
-            "transfers go to the same household or a recorded relative", field="recipient",
+            "transfers go to the same household or a recorded relative",
+            field="recipient",
             code="not_relative",
         )
     target = account_for(recipient, source.community, AccountKind.TIME)
@@ -76,16 +79,28 @@ def transfer_time(
         out_account, in_account = ledger.lock(source, target)
         now = timezone.now()
         out, created = ledger.append_once(
-            out_account, idempotency_key=f"transfer:{key}:out", kind=EntryKind.TRANSFER,
-            amount=-hours, actor=actor, occurred_at=now, counterparty=in_account,
-            memo=f"to {recipient.name}", rule="time_bank:transfer",
+            out_account,
+            idempotency_key=f"transfer:{key}:out",
+            kind=EntryKind.TRANSFER,
+            amount=-hours,
+            actor=actor,
+            occurred_at=now,
+            counterparty=in_account,
+            memo=f"to {recipient.name}",
+            rule="time_bank:transfer",
         )
         if not created:
             return out, Entry.objects.get(idempotency_key=f"transfer:{key}:in")
         incoming = ledger.append(
-            in_account, kind=EntryKind.TRANSFER, amount=hours, actor=actor, occurred_at=now,
-            counterparty=out_account, memo=f"from {source.person.name}",
-            rule="time_bank:transfer", idempotency_key=f"transfer:{key}:in",
+            in_account,
+            kind=EntryKind.TRANSFER,
+            amount=hours,
+            actor=actor,
+            occurred_at=now,
+            counterparty=out_account,
+            memo=f"from {source.person.name}",
+            rule="time_bank:transfer",
+            idempotency_key=f"transfer:{key}:in",
         )
         audit.record(actor, "points.transfer_time", out, hours=str(hours))
         if recipient.user is not None:
@@ -109,7 +124,11 @@ def spend_time(*, actor: Any, account: Account, hours: Decimal, service: str) ->
     with transaction.atomic():
         (locked,) = ledger.lock(account)
         entry = ledger.append(
-            locked, kind=EntryKind.SPEND, amount=-hours, actor=actor, memo=service,
+            locked,
+            kind=EntryKind.SPEND,
+            amount=-hours,
+            actor=actor,
+            memo=service,
             rule="time_bank:service",
         )
         audit.record(actor, "points.spend_time", entry, hours=str(hours))

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cogov.core.models import AppendOnlyModel
+from cogov.core.models import AppendOnlyModel, AppendOnlyQuerySet
 
 GENESIS = "0" * 64
 
@@ -91,16 +91,10 @@ class EntryKind(models.TextChoices):
     TRANSFER = "transfer", _("Transfer")
 
 
-class EntryQuerySet(models.QuerySet["Entry"]):
+class EntryQuerySet(AppendOnlyQuerySet):
     def visible_to(self, user) -> EntryQuerySet:  # type: ignore[no-untyped-def]
         """Entries of the accounts the user may see."""
         return self.filter(account__in=Account.objects.visible_to(user))
-
-    def update(self, **kwargs):  # type: ignore[no-untyped-def]
-        raise TypeError("ledger entries are append-only")
-
-    def delete(self):  # type: ignore[no-untyped-def]
-        raise TypeError("ledger entries are append-only")
 
 
 class Entry(AppendOnlyModel):
@@ -141,7 +135,7 @@ class Entry(AppendOnlyModel):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
-    objects = EntryQuerySet.as_manager()  # type: ignore[assignment]
+    objects = EntryQuerySet.as_manager()  # type: ignore[assignment,misc]
 
     class Meta:
         verbose_name = _("ledger entry")

@@ -16,8 +16,9 @@ from cogov.core.models import WorkflowEvent
 class ShopItemQuerySet(models.QuerySet["ShopItem"]):
     def visible_to(self, user) -> ShopItemQuerySet:  # type: ignore[no-untyped-def]
         """Items of the communities the user's roles reach."""
-        from .activities import _organization_communities
         from cogov.accounts.scopes import reach
+
+        from .activities import _organization_communities
 
         r = reach(user)
         if r.everything:
