@@ -121,7 +121,9 @@ def create_topic(request: HttpRequest, payload: TopicIn) -> Any:
         source_ref=payload.source_ref,
         extraordinary_assembly=payload.extraordinary_assembly,
     )
-    return result if isinstance(result, JsonResponse) else (201, _topic_out(result))
+    return (
+        result if isinstance(result, JsonResponse) else JsonResponse(_topic_out(result), status=201)
+    )
 
 
 @router.get("/topics/{uuid}")
