@@ -54,6 +54,7 @@ def _register_routers() -> None:
         ("cogov.voting.api", "/voting/"),
         ("cogov.cases.api", "/cases/"),
         ("cogov.campaigns.api", "/campaigns/"),
+        ("cogov.cooperation.api", "/cooperation/"),
         ("cogov.accounts.api", "/accounts/"),
         ("cogov.core.api", "/core/"),
     ]:

@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("voting/", include("cogov.voting.urls")),
     path("cases/", include("cogov.cases.urls")),
     path("campaigns/", include("cogov.campaigns.urls")),
+    path("cooperation/", include("cogov.cooperation.urls")),
     path("open311/v2/", include("cogov.open311.urls")),
     path("", include("cogov.web.urls")),
 ]

@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "cogov.points",
     "cogov.voting",
     "cogov.cases",
+    "cogov.cooperation",
     "cogov.campaigns",
     "cogov.open311",
     "cogov.web",
