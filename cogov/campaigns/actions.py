@@ -155,7 +155,9 @@ def update_checklist(*, actor: Any, campaign: Campaign, checklist_fields: Any) -
     """Replace the checklist of a draft campaign (visits need it to stay fixed once active)."""
     require(actor, "campaigns.run_campaign", campaign)
     if campaign.status != S.DRAFT:
-        raise ActionError(_("The checklist is fixed once the campaign is active."), field="checklist")
+        raise ActionError(
+            _("The checklist is fixed once the campaign is active."), field="checklist"
+        )
     fields = checklist.normalise(checklist_fields)
     with transaction.atomic():
         Campaign.objects.filter(pk=campaign.pk).update(checklist=fields)
@@ -172,7 +174,10 @@ def activate_campaign(*, actor: Any, campaign: Campaign, note: str = "") -> Camp
     if campaign.ends_at <= now:
         raise ActionError(_("This campaign has already ended."), field="ends_at")
     rules = get_policy("campaigns.rules", campaign.node)
-    due = min(campaign.ends_at, max(now, campaign.starts_at) + dt.timedelta(hours=rules.visit_within_hours))
+    due = min(
+        campaign.ends_at,
+        max(now, campaign.starts_at) + dt.timedelta(hours=rules.visit_within_hours),
+    )
     with transaction.atomic():
         transition(
             campaign,
@@ -185,7 +190,12 @@ def activate_campaign(*, actor: Any, campaign: Campaign, note: str = "") -> Camp
             extra_updates={"activated_at": now, "visit_due_at": due},
         )
         users = [w.user for w in campaign.workers.select_related("user")]
-        notify(users, "campaigns.active", _("Campaign started: %(t)s") % {"t": campaign.title}, url=_url(campaign, "my/"))
+        notify(
+            users,
+            "campaigns.active",
+            _("Campaign started: %(t)s") % {"t": campaign.title},
+            url=_url(campaign, "my/"),
+        )
     return campaign
 
 
@@ -290,13 +300,19 @@ def call_up_pools(*, actor: Any, campaign: Campaign) -> list[CampaignWorker]:
         .select_related("user", "node")
         .order_by("role", "pk")
     )
-    roles = {"grid_worker": WorkerRole.GRID_WORKER, "community_worker": WorkerRole.STAFF, "volunteer": WorkerRole.VOLUNTEER}
+    roles = {
+        "grid_worker": WorkerRole.GRID_WORKER,
+        "community_worker": WorkerRole.STAFF,
+        "volunteer": WorkerRole.VOLUNTEER,
+    }
     for m in memberships:
         if m.user.is_active:
             rows.append((m.user, roles[m.role], m.node, None))
     # Volunteers of a community take part in a campaign over one of its grids too.
     ancestors = {int(p) for path in paths for p in path.strip("/").split("/") if p}
-    community_ids = list(Node.objects.filter(pk__in=ancestors, level="community").values_list("id", flat=True))
+    community_ids = list(
+        Node.objects.filter(pk__in=ancestors, level="community").values_list("id", flat=True)
+    )
     for m in (
         Membership.objects.current()
         .filter(node_id__in=community_ids, role="volunteer")
@@ -325,7 +341,7 @@ def assign_households(*, actor: Any, campaign: Campaign) -> assignment.Outcome:
     require(actor, "campaigns.run_campaign", campaign)
     if campaign.status == S.CLOSED:
         raise ActionError(_("This campaign is closed."))
-    workers = list(campaign.workers.select_related("home").order_by("pk"))
+    workers = list(campaign.workers.select_related("home", "user").order_by("pk"))
     loads: dict[int, int] = {}
     from django.db.models import Count
 
@@ -336,7 +352,9 @@ def assign_households(*, actor: Any, campaign: Campaign) -> assignment.Outcome:
     ):
         loads[row["assignee_id"]] = row["n"]
     people = [
-        assignment.Person(w.user_id, w.home.path if w.home else None, w.capacity, loads.get(w.user_id, 0))
+        assignment.Person(
+            w.user_id, w.home.path if w.home else None, w.capacity, loads.get(w.user_id, 0)
+        )
         for w in workers
     ]
     with transaction.atomic():
@@ -349,7 +367,7 @@ def assign_households(*, actor: Any, campaign: Campaign) -> assignment.Outcome:
             assigned=outcome.assigned,
             unassigned=outcome.unassigned,
         )
-        by_id = {w.user_id: w.user for w in campaign.workers.select_related("user")}
+        by_id = {w.user_id: w.user for w in workers}
         told = [by_id[uid] for uid, n in outcome.per_person.items() if n and uid in by_id]
         if told:
             notify(
@@ -389,7 +407,12 @@ def reassign_households(
             previous={str(e.household_id): e.assignee_id for e in entries},
             to=to.pk,
         )
-        notify([to], "campaigns.assigned", _("Households assigned to you: %(t)s") % {"t": campaign.title}, url=_url(campaign, "my/"))
+        notify(
+            [to],
+            "campaigns.assigned",
+            _("Households assigned to you: %(t)s") % {"t": campaign.title},
+            url=_url(campaign, "my/"),
+        )
     return moved
 
 
@@ -402,7 +425,9 @@ def create_temporary_branch(
     from cogov.organizations.actions import create_organization
 
     node = node or parent.node
-    if not node.path.startswith(campaign.node.path) and not campaign.node.path.startswith(node.path):
+    if not node.path.startswith(campaign.node.path) and not campaign.node.path.startswith(
+        node.path
+    ):
         raise ActionError(_("The branch must be based in the campaign's area."), field="node")
     with transaction.atomic():
         org = create_organization(
@@ -422,21 +447,32 @@ def _in_areas(campaign: Campaign, path: str) -> bool:
     return any(path.startswith(p) for p in campaign.areas.values_list("path", flat=True))
 
 
-def appoint_building_head(*, actor: Any, campaign: Campaign, building: Any, user: Any) -> BuildingHead:
+def appoint_building_head(
+    *, actor: Any, campaign: Campaign, building: Any, user: Any
+) -> BuildingHead:
     """Make `user` the building head (楼栋长) of `building` for the campaign (replacing any)."""
     require(actor, "campaigns.run_campaign", campaign)
     if not _in_areas(campaign, building.grid.path):
         raise ActionError(_("That building is not in the campaign's areas."), field="building")
     with transaction.atomic():
         head, _created = BuildingHead.objects.update_or_create(
-            campaign=campaign, building=building, defaults={"user": user, "appointed_at": timezone.now()}
+            campaign=campaign,
+            building=building,
+            defaults={"user": user, "appointed_at": timezone.now()},
         )
         _event(campaign, actor, "building_head", building=building.pk, user=user.pk)
-        notify([user], "campaigns.building_head", _("You are the building head of %(b)s") % {"b": building.name}, url=_url(campaign, "my/"))
+        notify(
+            [user],
+            "campaigns.building_head",
+            _("You are the building head of %(b)s") % {"b": building.name},
+            url=_url(campaign, "my/"),
+        )
     return head
 
 
-def add_checkpoint(*, actor: Any, campaign: Campaign, name: str, node: Any, location: str = "") -> Checkpoint:
+def add_checkpoint(
+    *, actor: Any, campaign: Campaign, name: str, node: Any, location: str = ""
+) -> Checkpoint:
     """A checkpoint (卡口) in one of the campaign's areas."""
     require(actor, "campaigns.run_campaign", campaign)
     name = (name or "").strip()
@@ -445,13 +481,20 @@ def add_checkpoint(*, actor: Any, campaign: Campaign, name: str, node: Any, loca
     if not _in_areas(campaign, node.path):
         raise ActionError(_("The checkpoint must lie in the campaign's areas."), field="node")
     with transaction.atomic():
-        checkpoint = Checkpoint.objects.create(campaign=campaign, name=name, node=node, location=location.strip())
+        checkpoint = Checkpoint.objects.create(
+            campaign=campaign, name=name, node=node, location=location.strip()
+        )
         _event(campaign, actor, "checkpoint", checkpoint=str(checkpoint.uuid))
     return checkpoint
 
 
 def add_shift(
-    *, actor: Any, checkpoint: Checkpoint, starts_at: dt.datetime, ends_at: dt.datetime, people: Sequence[Any]
+    *,
+    actor: Any,
+    checkpoint: Checkpoint,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    people: Sequence[Any],
 ) -> Shift:
     """A shift on a checkpoint's roster; the people on it are told."""
     campaign = checkpoint.campaign
@@ -463,7 +506,9 @@ def add_shift(
     with transaction.atomic():
         shift = Shift.objects.create(checkpoint=checkpoint, starts_at=starts_at, ends_at=ends_at)
         shift.people.set(people)
-        _event(campaign, actor, "shift", checkpoint=str(checkpoint.uuid), people=[p.pk for p in people])
+        _event(
+            campaign, actor, "shift", checkpoint=str(checkpoint.uuid), people=[p.pk for p in people]
+        )
         local = timezone.localtime(starts_at)
         notify(
             people,
@@ -477,14 +522,18 @@ def add_shift(
 # --- visits -----------------------------------------------------------------------------------
 
 
-def _digest(entry: CampaignHousehold, actor: Any, outcome: str, answers: Any, note: str, client_time: Any) -> str:
+def _digest(
+    entry: CampaignHousehold, actor: Any, outcome: str, answers: Any, note: str, client_time: Any
+) -> str:
     payload = {
         "household": entry.household_id,
         "visitor": actor.pk,
         "outcome": outcome,
         "answers": answers or {},
         "note": (note or "").strip(),
-        "client_time": client_time.isoformat() if isinstance(client_time, dt.datetime) else client_time,
+        "client_time": client_time.isoformat()
+        if isinstance(client_time, dt.datetime)
+        else client_time,
     }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
@@ -525,7 +574,9 @@ def record_visit(
         raise ActionError(_("This campaign is not active."), code="inactive")
     if outcome not in Outcome.values:
         raise ActionError(_("Unknown outcome."), field="outcome")
-    cleaned = checklist.clean_answers(campaign.checklist, answers, complete=outcome == Outcome.COMPLETED)
+    cleaned = checklist.clean_answers(
+        campaign.checklist, answers, complete=outcome == Outcome.COMPLETED
+    )
     now = timezone.now()
     with transaction.atomic():
         try:
@@ -579,7 +630,9 @@ def _answer_text(value: Any) -> str:
     return str(value)
 
 
-def hand_off_finding(*, actor: Any, finding: Finding, target: str = "case", **options: Any) -> Finding:
+def hand_off_finding(
+    *, actor: Any, finding: Finding, target: str = "case", **options: Any
+) -> Finding:
     """Send a need on to a target of the hand-off registry (handoff.py): "case" reports it as a
     case at the household's building. Once only."""
     require(actor, "campaigns.hand_off_finding", finding)
@@ -597,5 +650,7 @@ def hand_off_finding(*, actor: Any, finding: Finding, target: str = "case", **op
         )
         finding.handoff_target, finding.handoff_ref, finding.handed_off_at = target, ref, now
         finding.handed_off_by = actor
-        _event(finding.campaign, actor, "hand_off", finding=str(finding.uuid), target=target, ref=ref)
+        _event(
+            finding.campaign, actor, "hand_off", finding=str(finding.uuid), target=target, ref=ref
+        )
     return finding

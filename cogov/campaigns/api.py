@@ -169,7 +169,11 @@ def call_up(request: HttpRequest, uuid: uuid_lib.UUID) -> Any:
 @_answering
 def assign(request: HttpRequest, uuid: uuid_lib.UUID) -> Any:
     outcome = _run(actions.assign_households, actor=request.user, campaign=_campaign(request, uuid))
-    return {"created": outcome.created, "assigned": outcome.assigned, "unassigned": outcome.unassigned}
+    return {
+        "created": outcome.created,
+        "assigned": outcome.assigned,
+        "unassigned": outcome.unassigned,
+    }
 
 
 def _entry_out(e: CampaignHousehold) -> dict[str, Any]:
@@ -194,7 +198,9 @@ def assignments(
     if mine:
         qs = qs.filter(assignee=request.user)
     rows = list(
-        qs.select_related("household", "building", "grid", "assignee").order_by("pk")[: min(limit, 1000)]
+        qs.select_related("household", "building", "grid", "assignee").order_by("pk")[
+            : min(limit, 1000)
+        ]
     )
     return {"results": [_entry_out(e) for e in rows], "next": rows[-1].pk if rows else None}
 
@@ -216,7 +222,12 @@ def reassign(request: HttpRequest, uuid: uuid_lib.UUID, payload: ReassignIn) -> 
     if to is None:
         raise HttpError(400, "to: no such person")
     moved = _run(
-        actions.reassign_households, actor=request.user, campaign=campaign, entries=entries, to=to, note=payload.note
+        actions.reassign_households,
+        actor=request.user,
+        campaign=campaign,
+        entries=entries,
+        to=to,
+        note=payload.note,
     )
     return {"moved": moved}
 
@@ -277,7 +288,11 @@ def progress(request: HttpRequest, uuid: uuid_lib.UUID, level: str = "grid") -> 
 @router.get("/campaigns/{uuid:uuid}/findings")
 def findings(request: HttpRequest, uuid: uuid_lib.UUID, kind: str | None = None) -> Any:
     campaign = _campaign(request, uuid)
-    qs = Finding.objects.visible_to(request.user).filter(campaign=campaign).select_related("entry__household")
+    qs = (
+        Finding.objects.visible_to(request.user)
+        .filter(campaign=campaign)
+        .select_related("entry__household")
+    )
     if kind:
         qs = qs.filter(kind=kind)
     return [
@@ -299,8 +314,16 @@ def findings(request: HttpRequest, uuid: uuid_lib.UUID, kind: str | None = None)
 @_answering
 def hand_off(request: HttpRequest, uuid: uuid_lib.UUID, payload: HandOffIn) -> Any:
     finding = get_visible_or_404(
-        Finding.objects.select_related("campaign", "entry__household__building"), request.user, uuid=uuid
+        Finding.objects.select_related("campaign", "entry__household__building"),
+        request.user,
+        uuid=uuid,
     )
     options = {"category": payload.category} if payload.category else {}
-    _run(actions.hand_off_finding, actor=request.user, finding=finding, target=payload.target, **options)
+    _run(
+        actions.hand_off_finding,
+        actor=request.user,
+        finding=finding,
+        target=payload.target,
+        **options,
+    )
     return {"target": finding.handoff_target, "ref": finding.handoff_ref}

@@ -9,8 +9,8 @@
    capacity still free who can take the whole building (a few candidates are tried); buildings
    nobody can take whole are split across the freest people at the end of the pass. People are kept in lazy max-heaps per
    grid, community, street and overall, so each step is O(log people).
-3. Write: new rows with one multi-row INSERT per 10,000 households (`executemany` on the
-   connection), households left unassigned by an earlier run with one UPDATE per person.
+3. Write: new rows with COPY on PostgreSQL, `executemany` in batches of 10,000 on SQLite;
+   households left unassigned by an earlier run with one UPDATE per person.
 
 Capacity is never exceeded; households nobody has room for stay unassigned (and are counted).
 """
@@ -206,6 +206,18 @@ class Outcome:
     per_person: dict[int, int]
 
 
+def _copy_text(rows: Sequence[tuple[Any, ...]]) -> str:
+    """Rows in COPY's text format (ids, a path and a timestamp: nothing to escape)."""
+    null = "\\N"
+    out = []
+    for c, h, b, g, com, st, path, a, at in rows:
+        out.append(
+            f"{c}\t{h}\t{b}\t{g}\t{null if com is None else com}\t{null if st is None else st}"
+            f"\t{path}\t{null if a is None else a}\t{null if at is None else at}\n"
+        )
+    return "".join(out)
+
+
 def area_filter(paths: Sequence[str], field: str) -> Q:
     condition = Q(pk__in=[])
     for path in paths:
@@ -242,7 +254,9 @@ def run(campaign: Any, people: Sequence[Person]) -> Outcome:
     fetched = [r for r in rows.iterator(chunk_size=20_000) if r[0] not in known or r[0] in waiting]
     result = plan(fetched, grids, people)
     now = timezone.now()
-    stamp = connection.ops.adapt_datetimefield_value(now)
+    stamp: Any = connection.ops.adapt_datetimefield_value(now)
+    if connection.vendor == "postgresql":
+        stamp = now.isoformat()  # COPY text format
 
     def chain(grid_id: int) -> tuple[int | None, int | None]:
         ids = [int(p) for p in grids[grid_id].strip("/").split("/") if p]
@@ -279,8 +293,14 @@ def run(campaign: Any, people: Sequence[Person]) -> Outcome:
             )
         )
     with connection.cursor() as cursor:
-        for start in range(0, len(new_rows), BATCH):
-            cursor.executemany(sql, new_rows[start : start + BATCH])
+        if connection.vendor == "postgresql":
+            # COPY: one stream instead of a round trip per row.
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for start in range(0, len(new_rows), BATCH):
+                    copy.write(_copy_text(new_rows[start : start + BATCH]))  # stamp: isoformat
+        else:
+            for start in range(0, len(new_rows), BATCH):
+                cursor.executemany(sql, new_rows[start : start + BATCH])
     for user_id, row_ids in updates.items():
         for start in range(0, len(row_ids), BATCH):
             CampaignHousehold.objects.filter(pk__in=row_ids[start : start + BATCH]).update(

@@ -223,29 +223,107 @@ def clean_answers(checklist: Any, answers: Any, *, complete: bool = True) -> dic
 
 def flagged(checklist: Any, answers: dict[str, Any]) -> list[tuple[FieldDef, Any]]:
     """The fields whose answers raise a flag, with the answers."""
-    return [(f, answers[f.key]) for f in parse(checklist) if f.key in answers and f.flags(answers[f.key])]
+    return [
+        (f, answers[f.key])
+        for f in parse(checklist)
+        if f.key in answers and f.flags(answers[f.key])
+    ]
 
 
 # Starting points offered when a campaign is created (editable data, not rules).
 TEMPLATES: dict[str, list[dict[str, Any]]] = {
     "epidemic": [
-        {"key": "people_home", "label": "People living here now", "type": "int", "required": True, "min": 0},
-        {"key": "returned_recently", "label": "Anyone back from another city in the last 14 days?", "type": "bool", "required": True},
-        {"key": "returned_from", "label": "From where?", "type": "text", "required": True, "when": {"field": "returned_recently", "equals": True}},
-        {"key": "fever", "label": "Anyone with fever or cough?", "type": "bool", "required": True, "flag": "need"},
-        {"key": "elderly_alone", "label": "Elderly person living alone?", "type": "bool", "required": True, "flag": "vulnerable"},
-        {"key": "needs", "label": "Needs", "type": "multi", "choices": ["medicine", "food", "care", "none"], "flag": "need", "flag_values": ["medicine", "food", "care"]},
-        {"key": "needs_detail", "label": "Describe the need", "type": "text", "when": {"field": "needs", "in": ["medicine", "food", "care"]}},
+        {
+            "key": "people_home",
+            "label": "People living here now",
+            "type": "int",
+            "required": True,
+            "min": 0,
+        },
+        {
+            "key": "returned_recently",
+            "label": "Anyone back from another city in the last 14 days?",
+            "type": "bool",
+            "required": True,
+        },
+        {
+            "key": "returned_from",
+            "label": "From where?",
+            "type": "text",
+            "required": True,
+            "when": {"field": "returned_recently", "equals": True},
+        },
+        {
+            "key": "fever",
+            "label": "Anyone with fever or cough?",
+            "type": "bool",
+            "required": True,
+            "flag": "need",
+        },
+        {
+            "key": "elderly_alone",
+            "label": "Elderly person living alone?",
+            "type": "bool",
+            "required": True,
+            "flag": "vulnerable",
+        },
+        {
+            "key": "needs",
+            "label": "Needs",
+            "type": "multi",
+            "choices": ["medicine", "food", "care", "none"],
+            "flag": "need",
+            "flag_values": ["medicine", "food", "care"],
+        },
+        {
+            "key": "needs_detail",
+            "label": "Describe the need",
+            "type": "text",
+            "when": {"field": "needs", "in": ["medicine", "food", "care"]},
+        },
     ],
     "disaster": [
         {"key": "safe", "label": "Everyone safe?", "type": "bool", "required": True},
-        {"key": "injured", "label": "How many injured?", "type": "int", "required": True, "min": 1, "when": {"field": "safe", "equals": False}, "flag": "need"},
-        {"key": "damage", "label": "Damage to the home", "type": "choice", "required": True, "choices": ["none", "light", "severe"], "flag": "need", "flag_values": ["severe"]},
-        {"key": "disabled", "label": "Anyone who cannot leave without help?", "type": "bool", "flag": "vulnerable"},
+        {
+            "key": "injured",
+            "label": "How many injured?",
+            "type": "int",
+            "required": True,
+            "min": 1,
+            "when": {"field": "safe", "equals": False},
+            "flag": "need",
+        },
+        {
+            "key": "damage",
+            "label": "Damage to the home",
+            "type": "choice",
+            "required": True,
+            "choices": ["none", "light", "severe"],
+            "flag": "need",
+            "flag_values": ["severe"],
+        },
+        {
+            "key": "disabled",
+            "label": "Anyone who cannot leave without help?",
+            "type": "bool",
+            "flag": "vulnerable",
+        },
     ],
     "census": [
-        {"key": "people_home", "label": "People living here", "type": "int", "required": True, "min": 0},
-        {"key": "tenure", "label": "Tenure", "type": "choice", "required": True, "choices": ["owner", "tenant", "other"]},
+        {
+            "key": "people_home",
+            "label": "People living here",
+            "type": "int",
+            "required": True,
+            "min": 0,
+        },
+        {
+            "key": "tenure",
+            "label": "Tenure",
+            "type": "choice",
+            "required": True,
+            "choices": ["owner", "tenant", "other"],
+        },
         {"key": "moved_in", "label": "Moved in on", "type": "date"},
     ],
     "custom": [],

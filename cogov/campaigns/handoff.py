@@ -98,7 +98,10 @@ class CaseTarget:
         if not refs:
             return set()
         return {
-            str(u) for u in Case.objects.filter(uuid__in=refs, status="closed").values_list("uuid", flat=True)
+            str(u)
+            for u in Case.objects.filter(uuid__in=refs, status="closed").values_list(
+                "uuid", flat=True
+            )
         }
 
 

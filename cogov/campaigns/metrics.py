@@ -51,7 +51,11 @@ def time_to_coverage(node: Any, period: Period) -> Decimal | None:
     for campaign in _campaigns(node, period):
         agg = CampaignHousehold.objects.filter(
             campaign=campaign, territory_path__startswith=node.path
-        ).aggregate(total=Count("id"), pending=Count("id", filter=Q(visited_at__isnull=True)), last=Max("visited_at"))
+        ).aggregate(
+            total=Count("id"),
+            pending=Count("id", filter=Q(visited_at__isnull=True)),
+            last=Max("visited_at"),
+        )
         if agg["total"] and not agg["pending"] and start <= agg["last"] < end:
             spans.append((agg["last"] - campaign.activated_at).total_seconds() / 3600)
     if not spans:
@@ -59,7 +63,9 @@ def time_to_coverage(node: Any, period: Period) -> Decimal | None:
     return Decimal(sum(spans) / len(spans)).quantize(Decimal("0.01"))
 
 
-@register("campaigns.visits_per_worker", _("Visits per campaign worker"), unit=_("visits"), levels=LEVELS)
+@register(
+    "campaigns.visits_per_worker", _("Visits per campaign worker"), unit=_("visits"), levels=LEVELS
+)
 def visits_per_worker(node: Any, period: Period) -> Decimal | None:
     """Visits in the node in the period / people who made them."""
     start, end = period.bounds()
@@ -72,7 +78,10 @@ def visits_per_worker(node: Any, period: Period) -> Decimal | None:
 def _needs(node: Any, period: Period) -> Any:
     start, end = period.bounds()
     return Finding.objects.filter(
-        kind="need", entry__territory_path__startswith=node.path, found_at__gte=start, found_at__lt=end
+        kind="need",
+        entry__territory_path__startswith=node.path,
+        found_at__gte=start,
+        found_at__lt=end,
     )
 
 
@@ -86,10 +95,10 @@ def needs_found(node: Any, period: Period) -> Decimal | None:
 def needs_resolved(node: Any, period: Period) -> Decimal | None:
     """Needs found in the period whose hand-off is resolved now (for a case: the case closed)."""
     refs: dict[str, list[str]] = {}
-    for target, ref in _needs(node, period).exclude(handoff_ref="").values_list("handoff_target", "handoff_ref"):
+    for target, ref in (
+        _needs(node, period).exclude(handoff_ref="").values_list("handoff_target", "handoff_ref")
+    ):
         refs.setdefault(target, []).append(ref)
     registry = targets()
-    done = sum(
-        len(registry[t].resolved(r)) if t in registry else 0 for t, r in refs.items()
-    )
+    done = sum(len(registry[t].resolved(r)) if t in registry else 0 for t, r in refs.items())
     return Decimal(done)

@@ -80,7 +80,9 @@ class Campaign(models.Model):
         verbose_name_plural = _("campaigns")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="campaign_ends_after_start")
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="campaign_ends_after_start"
+            )
         ]
 
     def __str__(self) -> str:
@@ -184,15 +186,52 @@ class CampaignHousehold(models.Model):
     """One household of the campaign: assignee and visit status. No uuid (300,000 rows are
     inserted at once); pages address it by the household's uuid."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="households")
-    household = models.ForeignKey("territory.Household", on_delete=models.PROTECT, related_name="+")
-    building = models.ForeignKey("territory.Building", on_delete=models.PROTECT, related_name="+")
-    grid = models.ForeignKey("territory.Node", on_delete=models.PROTECT, related_name="+")
+    # Foreign keys without their own index (db_index=False): the composite indexes below lead
+    # with the campaign, and every index costs time when 300,000 rows go in at once. The
+    # household, the denormalised copies of territory facts (building, grid, community,
+    # street), the assignee and the first visit carry no database constraint either
+    # (db_constraint=False; the rows come from one query in the same transaction):
+    # PostgreSQL checks deferred constraints row by row at commit, which tripled the time of a
+    # district-wide assignment. The ORM still applies on_delete.
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="households", db_index=False
+    )
+    household = models.ForeignKey(
+        "territory.Household",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    building = models.ForeignKey(
+        "territory.Building",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    grid = models.ForeignKey(
+        "territory.Node",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     community = models.ForeignKey(
-        "territory.Node", null=True, on_delete=models.PROTECT, related_name="+"
+        "territory.Node",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     street = models.ForeignKey(
-        "territory.Node", null=True, on_delete=models.PROTECT, related_name="+"
+        "territory.Node",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     territory_path = models.CharField(max_length=255)
     assignee = models.ForeignKey(
@@ -202,11 +241,19 @@ class CampaignHousehold(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("assigned to"),
+        db_index=False,
+        db_constraint=False,
     )
     assigned_at = models.DateTimeField(null=True, blank=True)
     visited_at = models.DateTimeField(_("first visited"), null=True, blank=True)
     first_visit = models.ForeignKey(
-        "Visit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "Visit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
 
     objects = CampaignHouseholdQuerySet.as_manager()
@@ -216,16 +263,13 @@ class CampaignHousehold(models.Model):
         verbose_name_plural = _("campaign households")
         ordering = ["campaign", "territory_path", "building", "household"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "household"], name="campaign_household_once")
+            models.UniqueConstraint(
+                fields=["campaign", "household"], name="campaign_household_once"
+            )
         ]
         indexes = [
             models.Index(fields=["campaign", "assignee", "visited_at"]),
             models.Index(fields=["campaign", "grid"]),
-            models.Index(
-                fields=["territory_path"],
-                name="campaign_hh_path",
-                opclasses=["varchar_pattern_ops"],
-            ),
         ]
 
     def __str__(self) -> str:
@@ -250,7 +294,9 @@ class Visit(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="visits")
     entry = models.ForeignKey(CampaignHousehold, on_delete=models.CASCADE, related_name="visits")
     household = models.ForeignKey("territory.Household", on_delete=models.PROTECT, related_name="+")
-    visitor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     client_key = models.UUIDField(_("client key"))
     payload_hash = models.CharField(max_length=64)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
@@ -346,7 +392,9 @@ class Shift(models.Model):
         verbose_name_plural = _("shifts")
         ordering = ["checkpoint", "starts_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start")
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start"
+            )
         ]
 
     def __str__(self) -> str:

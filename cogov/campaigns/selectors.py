@@ -53,7 +53,16 @@ def progress(campaign: Campaign, entries: QuerySet[CampaignHousehold], level: st
             continue
         pending = r["total"] - r["visited"]
         out.append(
-            Row(node_id, node.uuid, node.name, node.code, r["total"], r["visited"], pending, pending if overdue_now else 0)
+            Row(
+                node_id,
+                node.uuid,
+                node.name,
+                node.code,
+                r["total"],
+                r["visited"],
+                pending,
+                pending if overdue_now else 0,
+            )
         )
     return sorted(out, key=lambda row: row.code)
 
@@ -70,7 +79,9 @@ def totals(rows: list[Row]) -> dict[str, int]:
 def full_coverage_at(campaign: Campaign) -> dt.datetime | None:
     """When the last household was first visited, if every household has been."""
     agg = CampaignHousehold.objects.filter(campaign=campaign).aggregate(
-        total=Count("id"), pending=Count("id", filter=Q(visited_at__isnull=True)), last=Max("visited_at")
+        total=Count("id"),
+        pending=Count("id", filter=Q(visited_at__isnull=True)),
+        last=Max("visited_at"),
     )
     if not agg["total"] or agg["pending"]:
         return None
@@ -84,7 +95,9 @@ def time_to_coverage(campaign: Campaign) -> dt.timedelta | None:
     return done - campaign.activated_at
 
 
-def vulnerable_households(campaign: Campaign, entries: QuerySet[CampaignHousehold]) -> dict[int, set[str]]:
+def vulnerable_households(
+    campaign: Campaign, entries: QuerySet[CampaignHousehold]
+) -> dict[int, set[str]]:
     """Household id → reasons: checklist fields flagged "vulnerable" on visits, and the
     vulnerable tags (cogov.people) of the people living there."""
     from cogov.people.models import VULNERABLE_TAGS, Person
@@ -96,7 +109,9 @@ def vulnerable_households(campaign: Campaign, entries: QuerySet[CampaignHousehol
         found.setdefault(household_id, set()).add(label)
     ids = entries.filter(campaign=campaign).values("household_id")
     for household_id, tags in (
-        Person.objects.filter(household_id__in=ids).exclude(tags=[]).values_list("household_id", "tags")
+        Person.objects.filter(household_id__in=ids)
+        .exclude(tags=[])
+        .values_list("household_id", "tags")
     ):
         hits = VULNERABLE_TAGS & set(tags or [])
         if hits:

@@ -81,7 +81,9 @@ def progress_geojson(request: HttpRequest, uuid: uuid_lib.UUID) -> JsonResponse:
 
     campaign = _campaign(request, uuid)
     rows = selectors.progress(campaign, CampaignHousehold.objects.visible_to(request.user), "grid")
-    shapes = dict(Node.objects.filter(pk__in=[r.node_id for r in rows]).values_list("id", "geometry"))
+    shapes = dict(
+        Node.objects.filter(pk__in=[r.node_id for r in rows]).values_list("id", "geometry")
+    )
     features = [
         {
             "type": "Feature",
@@ -109,7 +111,11 @@ def my_households(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
         CampaignHousehold.objects.filter(campaign=campaign, assignee=request.user)
         .select_related("household", "building")
         .annotate(
-            done=When_(When(visited_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
+            done=When_(
+                When(visited_at__isnull=True, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
         )
         .order_by("done", "building__code", "household__door")
     )
@@ -173,7 +179,9 @@ def visit_form(request: HttpRequest, uuid: uuid_lib.UUID, household: uuid_lib.UU
         except ActionError as exc:
             error = exc
         else:
-            messages.success(request, _("Visit recorded.") if created else _("Visit already recorded."))
+            messages.success(
+                request, _("Visit recorded.") if created else _("Visit already recorded.")
+            )
             return redirect("campaigns:my-households", uuid=campaign.uuid)
     status = 409 if error is not None and error.code == "conflict" else (400 if error else 200)
     return render(
@@ -197,12 +205,17 @@ def visit_form(request: HttpRequest, uuid: uuid_lib.UUID, household: uuid_lib.UU
 @require_POST
 def hand_off(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     finding = get_visible_or_404(
-        Finding.objects.select_related("campaign", "entry__household__building"), request.user, uuid=uuid
+        Finding.objects.select_related("campaign", "entry__household__building"),
+        request.user,
+        uuid=uuid,
     )
     options = {"category": request.POST["category"]} if request.POST.get("category") else {}
     try:
         actions.hand_off_finding(
-            actor=request.user, finding=finding, target=request.POST.get("target", "case"), **options
+            actor=request.user,
+            finding=finding,
+            target=request.POST.get("target", "case"),
+            **options,
         )
         messages.success(request, _("Handed off."))
     except ActionError as exc:
@@ -242,16 +255,56 @@ def report_export(request: HttpRequest, uuid: uuid_lib.UUID, fmt: str) -> HttpRe
         raise Http404
     campaign = _campaign(request, uuid)
     ctx = _report_context(request, campaign)
-    headers = [_("Section"), _("Name"), _("Households"), _("Visited"), _("Pending"), _("Overdue"), _("Detail")]
+    headers = [
+        _("Section"),
+        _("Name"),
+        _("Households"),
+        _("Visited"),
+        _("Pending"),
+        _("Overdue"),
+        _("Detail"),
+    ]
     rows: list[list[Any]] = [
-        [_("Grid"), r.name, r.total, r.visited, r.pending, r.overdue, f"{r.coverage:.1%}"] for r in ctx["rows"]
+        [_("Grid"), r.name, r.total, r.visited, r.pending, r.overdue, f"{r.coverage:.1%}"]
+        for r in ctx["rows"]
     ]
     for p in ctx["people"]:
-        rows.append([_("Person"), str(p["user"]), p["assigned"], p["visited"], "", "", _("other visits: %(n)s; findings: %(f)s") % {"n": p["revisits"], "f": p["findings"]}])
+        rows.append(
+            [
+                _("Person"),
+                str(p["user"]),
+                p["assigned"],
+                p["visited"],
+                "",
+                "",
+                _("other visits: %(n)s; findings: %(f)s")
+                % {"n": p["revisits"], "f": p["findings"]},
+            ]
+        )
     for f in ctx["findings"]:
-        rows.append([f.get_kind_display(), str(f.entry.household), "", "", "", "", f"{f.label} {f.detail}".strip()])
+        rows.append(
+            [
+                f.get_kind_display(),
+                str(f.entry.household),
+                "",
+                "",
+                "",
+                "",
+                f"{f.label} {f.detail}".strip(),
+            ]
+        )
     ttc = ctx["time_to_coverage"]
-    rows.append([_("Coverage"), campaign.title, ctx["totals"]["total"], ctx["totals"]["visited"], ctx["totals"]["pending"], ctx["totals"]["overdue"], str(ttc) if ttc else ""])
+    rows.append(
+        [
+            _("Coverage"),
+            campaign.title,
+            ctx["totals"]["total"],
+            ctx["totals"]["visited"],
+            ctx["totals"]["pending"],
+            ctx["totals"]["overdue"],
+            str(ttc) if ttc else "",
+        ]
+    )
     name = f"campaign-{campaign.uuid}.{fmt}"
     if fmt == "csv":
         response = HttpResponse(to_csv(headers, rows), content_type=CSV_TYPE)

@@ -21,15 +21,37 @@ from cogov.cases.models import Case, Category
 from cogov.core.errors import ActionError, NotAllowed
 
 CHECKLIST = [
-    {"key": "people_home", "label": "People living here", "type": "int", "required": True, "min": 0},
-    {"key": "fever", "label": "Fever?", "type": "bool", "required": True, "flag": "need", "case_category": "0301"},
-    {"key": "fever_count", "label": "How many?", "type": "int", "required": True, "min": 1, "when": {"field": "fever", "equals": True}},
+    {
+        "key": "people_home",
+        "label": "People living here",
+        "type": "int",
+        "required": True,
+        "min": 0,
+    },
+    {
+        "key": "fever",
+        "label": "Fever?",
+        "type": "bool",
+        "required": True,
+        "flag": "need",
+        "case_category": "0301",
+    },
+    {
+        "key": "fever_count",
+        "label": "How many?",
+        "type": "int",
+        "required": True,
+        "min": 1,
+        "when": {"field": "fever", "equals": True},
+    },
     {"key": "alone", "label": "Elderly alone?", "type": "bool", "flag": "vulnerable"},
 ]
 ANSWERS = {"people_home": 2, "fever": False}
 
 
-def _campaign(world: Any, actor: str = "street_official", areas: tuple[str, ...] = ("S1",)) -> Campaign:
+def _campaign(
+    world: Any, actor: str = "street_official", areas: tuple[str, ...] = ("S1",)
+) -> Campaign:
     now = timezone.now()
     return actions.create_campaign(
         actor=world.users[actor],
@@ -54,9 +76,21 @@ def _running(world: Any) -> Campaign:
     campaign = _campaign(world)
     for i, node in enumerate(["C1", "C2"]):
         user = _volunteer(world, f"vol{i}", node)
-        actions.add_worker(actor=official, campaign=campaign, user=user, role="volunteer", home=world.nodes[node], capacity=2)
+        actions.add_worker(
+            actor=official,
+            campaign=campaign,
+            user=user,
+            role="volunteer",
+            home=world.nodes[node],
+            capacity=2,
+        )
     actions.add_worker(
-        actor=official, campaign=campaign, user=world.users["grid_worker"], role="grid_worker", home=world.nodes["G11"], capacity=3
+        actor=official,
+        campaign=campaign,
+        user=world.users["grid_worker"],
+        role="grid_worker",
+        home=world.nodes["G11"],
+        capacity=3,
     )
     actions.activate_campaign(actor=official, campaign=campaign)
     outcome = actions.assign_households(actor=official, campaign=campaign)
@@ -64,9 +98,18 @@ def _running(world: Any) -> Campaign:
     return campaign
 
 
-def _post(client: Client, campaign: Campaign, household: Any, key: Any, answers: Any = ANSWERS, **extra: Any) -> Any:
+def _post(
+    client: Client,
+    campaign: Campaign,
+    household: Any,
+    key: Any,
+    answers: Any = ANSWERS,
+    **extra: Any,
+) -> Any:
     body = {"household": str(household.uuid), "client_key": str(key), "answers": answers, **extra}
-    return client.post(f"/api/campaigns/campaigns/{campaign.uuid}/visits", body, content_type="application/json")
+    return client.post(
+        f"/api/campaigns/campaigns/{campaign.uuid}/visits", body, content_type="application/json"
+    )
 
 
 def _client(user: User) -> Client:
@@ -77,7 +120,9 @@ def _client(user: User) -> Client:
 
 def test_assignment_keeps_own_grid_first_and_whole_buildings(world: Any) -> None:
     campaign = _running(world)
-    rows = {e.household_id: e.assignee_id for e in CampaignHousehold.objects.filter(campaign=campaign)}
+    rows = {
+        e.household_id: e.assignee_id for e in CampaignHousehold.objects.filter(campaign=campaign)
+    }
     g11 = [world.households["G11-1-101"].pk, world.households["G11-1-102"].pk]
     assert {rows[h] for h in g11} == {world.users["grid_worker"].pk}
     # C2's volunteer takes C2's building (G21) whole.
@@ -98,7 +143,9 @@ def test_plan_respects_capacity_and_reports_unassigned() -> None:
 
 def test_visits_from_the_api_count_each_household_once_and_progress_is_right(world: Any) -> None:
     campaign = _running(world)
-    entries = list(CampaignHousehold.objects.filter(campaign=campaign).select_related("household", "assignee"))
+    entries = list(
+        CampaignHousehold.objects.filter(campaign=campaign).select_related("household", "assignee")
+    )
     for entry in entries:
         client = _client(entry.assignee)
         first = _post(client, campaign, entry.household, uuid.uuid4())
@@ -107,10 +154,14 @@ def test_visits_from_the_api_count_each_household_once_and_progress_is_right(wor
         again = _post(client, campaign, entry.household, uuid.uuid4())  # a revisit
         assert again.status_code == 201 and again.json()["first"] is False
     assert Visit.objects.filter(campaign=campaign).count() == 12
-    assert CampaignHousehold.objects.filter(campaign=campaign, visited_at__isnull=False).count() == 6
+    assert (
+        CampaignHousehold.objects.filter(campaign=campaign, visited_at__isnull=False).count() == 6
+    )
     admin = _client(world.users["street_official"])
     url = f"/api/campaigns/campaigns/{campaign.uuid}/progress"
-    by_level = {lvl: admin.get(url, {"level": lvl}).json() for lvl in ("grid", "community", "street")}
+    by_level = {
+        lvl: admin.get(url, {"level": lvl}).json() for lvl in ("grid", "community", "street")
+    }
     assert {r["code"]: (r["total"], r["visited"]) for r in by_level["grid"]["rows"]} == {
         "440111001001001": (2, 2),
         "440111001001002": (2, 2),
@@ -125,19 +176,33 @@ def test_visits_from_the_api_count_each_household_once_and_progress_is_right(wor
 
 def test_progress_counts_pending_and_overdue(world: Any) -> None:
     campaign = _running(world)
-    entry = CampaignHousehold.objects.filter(campaign=campaign, grid=world.nodes["G21"]).select_related("household", "assignee").first()
-    assert _post(_client(entry.assignee), campaign, entry.household, uuid.uuid4()).status_code == 201
-    Campaign.objects.filter(pk=campaign.pk).update(visit_due_at=timezone.now() - dt.timedelta(minutes=1))
-    data = _client(world.users["street_official"]).get(
-        f"/api/campaigns/campaigns/{campaign.uuid}/progress", {"level": "community"}
-    ).json()
+    entry = (
+        CampaignHousehold.objects.filter(campaign=campaign, grid=world.nodes["G21"])
+        .select_related("household", "assignee")
+        .first()
+    )
+    assert (
+        _post(_client(entry.assignee), campaign, entry.household, uuid.uuid4()).status_code == 201
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(
+        visit_due_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    data = (
+        _client(world.users["street_official"])
+        .get(f"/api/campaigns/campaigns/{campaign.uuid}/progress", {"level": "community"})
+        .json()
+    )
     rows = {r["code"]: (r["visited"], r["pending"], r["overdue"]) for r in data["rows"]}
     assert rows == {"440111001001": (0, 4, 4), "440111001002": (1, 1, 1)}
 
 
 def test_same_key_twice_is_recorded_once_and_a_different_payload_conflicts(world: Any) -> None:
     campaign = _running(world)
-    entry = CampaignHousehold.objects.filter(campaign=campaign).select_related("household", "assignee").first()
+    entry = (
+        CampaignHousehold.objects.filter(campaign=campaign)
+        .select_related("household", "assignee")
+        .first()
+    )
     client = _client(entry.assignee)
     key = uuid.uuid4()
     first = _post(client, campaign, entry.household, key)
@@ -145,20 +210,34 @@ def test_same_key_twice_is_recorded_once_and_a_different_payload_conflicts(world
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.json()["visit"] == second.json()["visit"]
     assert Visit.objects.filter(campaign=campaign).count() == 1
-    changed = _post(client, campaign, entry.household, key, answers={"people_home": 3, "fever": False})
+    changed = _post(
+        client, campaign, entry.household, key, answers={"people_home": 3, "fever": False}
+    )
     assert changed.status_code == 409
     assert Visit.objects.filter(campaign=campaign).count() == 1
 
 
 def test_checklist_is_validated_on_the_server(world: Any) -> None:
     campaign = _running(world)
-    entry = CampaignHousehold.objects.filter(campaign=campaign).select_related("household", "assignee").first()
+    entry = (
+        CampaignHousehold.objects.filter(campaign=campaign)
+        .select_related("household", "assignee")
+        .first()
+    )
     client = _client(entry.assignee)
     missing = _post(client, campaign, entry.household, uuid.uuid4(), answers={"fever": True})
     assert missing.status_code == 400 and missing.json()["field"] == "answers.people_home"
-    conditional = _post(client, campaign, entry.household, uuid.uuid4(), answers={"people_home": 1, "fever": True})
+    conditional = _post(
+        client, campaign, entry.household, uuid.uuid4(), answers={"people_home": 1, "fever": True}
+    )
     assert conditional.status_code == 400 and conditional.json()["field"] == "answers.fever_count"
-    wrong_type = _post(client, campaign, entry.household, uuid.uuid4(), answers={"people_home": "many", "fever": False})
+    wrong_type = _post(
+        client,
+        campaign,
+        entry.household,
+        uuid.uuid4(),
+        answers={"people_home": "many", "fever": False},
+    )
     assert wrong_type.status_code == 400
     unknown = _post(client, campaign, entry.household, uuid.uuid4(), answers={**ANSWERS, "x": 1})
     assert unknown.status_code == 400
@@ -167,7 +246,9 @@ def test_checklist_is_validated_on_the_server(world: Any) -> None:
     assert Visit.objects.filter(campaign=campaign).count() == 1
     assert CampaignHousehold.objects.get(pk=entry.pk).visited_at is None
     # A hidden conditional answer is dropped, not stored.
-    assert checklist.clean_answers(CHECKLIST, {"people_home": 1, "fever": False, "fever_count": 3}) == {
+    assert checklist.clean_answers(
+        CHECKLIST, {"people_home": 1, "fever": False, "fever_count": 3}
+    ) == {
         "people_home": 1,
         "fever": False,
     }
@@ -176,15 +257,26 @@ def test_checklist_is_validated_on_the_server(world: Any) -> None:
 def test_found_need_becomes_a_case_at_the_household(world: Any) -> None:
     Category.objects.get_or_create(code="0301", defaults={"name": "防疫"})
     campaign = _running(world)
-    entry = CampaignHousehold.objects.filter(campaign=campaign, grid=world.nodes["G11"]).select_related("household", "assignee").first()
+    entry = (
+        CampaignHousehold.objects.filter(campaign=campaign, grid=world.nodes["G11"])
+        .select_related("household", "assignee")
+        .first()
+    )
     grid_worker = world.users["grid_worker"]
     assert entry.assignee == grid_worker
     answers = {"people_home": 2, "fever": True, "fever_count": 1, "alone": True}
-    assert _post(_client(grid_worker), campaign, entry.household, uuid.uuid4(), answers=answers).status_code == 201
+    assert (
+        _post(
+            _client(grid_worker), campaign, entry.household, uuid.uuid4(), answers=answers
+        ).status_code
+        == 201
+    )
     need = Finding.objects.get(campaign=campaign, kind="need")
     assert Finding.objects.filter(campaign=campaign, kind="vulnerable").count() == 1
     response = _client(grid_worker).post(
-        f"/api/campaigns/findings/{need.uuid}/hand-off", {"target": "case"}, content_type="application/json"
+        f"/api/campaigns/findings/{need.uuid}/hand-off",
+        {"target": "case"},
+        content_type="application/json",
     )
     assert response.status_code == 200, response.content
     case = Case.objects.get(uuid=response.json()["ref"])
@@ -193,13 +285,17 @@ def test_found_need_becomes_a_case_at_the_household(world: Any) -> None:
         entry.building_id,
         world.nodes["G11"].pk,
     )
-    again = _client(grid_worker).post(f"/api/campaigns/findings/{need.uuid}/hand-off", {}, content_type="application/json")
+    again = _client(grid_worker).post(
+        f"/api/campaigns/findings/{need.uuid}/hand-off", {}, content_type="application/json"
+    )
     assert again.status_code == 400
     assert Case.objects.count() == 1
     from cogov.campaigns.metrics import needs_found, needs_resolved
     from cogov.core.metrics import Period
 
-    period = Period(timezone.localdate() - dt.timedelta(days=1), timezone.localdate() + dt.timedelta(days=1))
+    period = Period(
+        timezone.localdate() - dt.timedelta(days=1), timezone.localdate() + dt.timedelta(days=1)
+    )
     assert needs_found(world.nodes["S1"], period) == 1
     assert needs_resolved(world.nodes["S1"], period) == 0
     Case.objects.filter(pk=case.pk).update(status="closed")
@@ -223,7 +319,9 @@ def test_found_need_becomes_a_case_at_the_household(world: Any) -> None:
         ("resident", ("C1",), False),
     ],
 )
-def test_who_may_create_a_campaign(world: Any, persona: str, areas: tuple[str, ...], allowed: bool) -> None:
+def test_who_may_create_a_campaign(
+    world: Any, persona: str, areas: tuple[str, ...], allowed: bool
+) -> None:
     if allowed:
         campaign = _campaign(world, persona, areas)
         assert world.users[persona].has_perm("campaigns.run_campaign", campaign)
@@ -241,25 +339,43 @@ def test_community_worker_runs_only_campaigns_of_their_community(world: Any) -> 
     assert Campaign.objects.get(pk=street.pk).status == "draft"
     # but sees it (it covers C1) and its households in C1 only
     assert Campaign.objects.visible_to(worker).filter(pk=street.pk).exists()
-    assert not Campaign.objects.visible_to(world.users["community_worker_c2"]).filter(
-        pk=_campaign(world, "community_worker", ("C1",)).pk
-    ).exists()
+    assert (
+        not Campaign.objects.visible_to(world.users["community_worker_c2"])
+        .filter(pk=_campaign(world, "community_worker", ("C1",)).pk)
+        .exists()
+    )
 
 
 def test_assigned_people_see_and_visit_only_their_households(world: Any) -> None:
     campaign = _running(world)
     vol0 = User.objects.get(username="vol0")
-    mine = CampaignHousehold.objects.filter(campaign=campaign, assignee=vol0).select_related("household")
-    other = CampaignHousehold.objects.exclude(assignee=vol0).filter(campaign=campaign).select_related("household").first()
+    mine = CampaignHousehold.objects.filter(campaign=campaign, assignee=vol0).select_related(
+        "household"
+    )
+    other = (
+        CampaignHousehold.objects.exclude(assignee=vol0)
+        .filter(campaign=campaign)
+        .select_related("household")
+        .first()
+    )
     client = _client(vol0)
     listed = client.get(f"/api/campaigns/campaigns/{campaign.uuid}/assignments").json()["results"]
     assert {r["household"] for r in listed} == {str(e.household.uuid) for e in mine}
     assert _post(client, campaign, other.household, uuid.uuid4()).status_code == 404
-    assert client.get(f"/campaigns/{campaign.uuid}/visit/{other.household.uuid}/").status_code == 404
-    assert client.get(f"/campaigns/{campaign.uuid}/visit/{mine[0].household.uuid}/").status_code == 200
+    assert (
+        client.get(f"/campaigns/{campaign.uuid}/visit/{other.household.uuid}/").status_code == 404
+    )
+    assert (
+        client.get(f"/campaigns/{campaign.uuid}/visit/{mine[0].household.uuid}/").status_code == 200
+    )
     assert Visit.objects.count() == 0
     # an outsider does not even see the campaign
-    assert _client(world.users["outsider"]).get(f"/api/campaigns/campaigns/{campaign.uuid}").status_code == 404
+    assert (
+        _client(world.users["outsider"])
+        .get(f"/api/campaigns/campaigns/{campaign.uuid}")
+        .status_code
+        == 404
+    )
 
 
 def test_reassign_by_hand_writes_an_event_and_denies_others(world: Any) -> None:
@@ -267,9 +383,17 @@ def test_reassign_by_hand_writes_an_event_and_denies_others(world: Any) -> None:
     entry = CampaignHousehold.objects.filter(campaign=campaign, grid=world.nodes["G11"]).first()
     vol0 = User.objects.get(username="vol0")
     with pytest.raises(NotAllowed):
-        actions.reassign_households(actor=world.users["grid_worker"], campaign=campaign, entries=[entry], to=vol0)
+        actions.reassign_households(
+            actor=world.users["grid_worker"], campaign=campaign, entries=[entry], to=vol0
+        )
     assert CampaignHousehold.objects.get(pk=entry.pk).assignee == world.users["grid_worker"]
-    actions.reassign_households(actor=world.users["street_official"], campaign=campaign, entries=[entry], to=vol0, note="病假")
+    actions.reassign_households(
+        actor=world.users["street_official"],
+        campaign=campaign,
+        entries=[entry],
+        to=vol0,
+        note="病假",
+    )
     assert CampaignHousehold.objects.get(pk=entry.pk).assignee == vol0
     assert CampaignEvent.objects.filter(subject=campaign, kind="reassign", note="病假").count() == 1
 
@@ -286,22 +410,42 @@ def test_call_up_pools_and_command_structure(world: Any) -> None:
     campaign = _campaign(world, "party_secretary", ("C1",))
     created = actions.call_up_pools(actor=secretary, campaign=campaign)
     roles = {w.user.username: w.role for w in created}
-    assert roles == {"grid_worker": "grid_worker", "community_worker": "staff", "volunteer": "volunteer", "zaizhi": "party_member"}
+    assert roles == {
+        "grid_worker": "grid_worker",
+        "community_worker": "staff",
+        "volunteer": "volunteer",
+        "zaizhi": "party_member",
+    }
     assert Notification.objects.filter(kind="campaigns.called_up").count() == 4
     assert actions.call_up_pools(actor=secretary, campaign=campaign) == []
-    branch = actions.create_temporary_branch(actor=secretary, campaign=campaign, name="临时党支部", parent=world.orgs["committee"])
-    assert branch.organization.kind == "party_branch" and branch.organization.parent == world.orgs["committee"]
+    branch = actions.create_temporary_branch(
+        actor=secretary, campaign=campaign, name="临时党支部", parent=world.orgs["committee"]
+    )
+    assert (
+        branch.organization.kind == "party_branch"
+        and branch.organization.parent == world.orgs["committee"]
+    )
     building = world.households["G11-1-101"].building
-    head = actions.appoint_building_head(actor=secretary, campaign=campaign, building=building, user=world.users["volunteer"])
+    head = actions.appoint_building_head(
+        actor=secretary, campaign=campaign, building=building, user=world.users["volunteer"]
+    )
     assert head.user == world.users["volunteer"]
-    checkpoint = actions.add_checkpoint(actor=secretary, campaign=campaign, name="东门", node=world.nodes["G11"])
+    checkpoint = actions.add_checkpoint(
+        actor=secretary, campaign=campaign, name="东门", node=world.nodes["G11"]
+    )
     now = timezone.now()
     shift = actions.add_shift(
-        actor=secretary, checkpoint=checkpoint, starts_at=now, ends_at=now + dt.timedelta(hours=8), people=[world.users["volunteer"]]
+        actor=secretary,
+        checkpoint=checkpoint,
+        starts_at=now,
+        ends_at=now + dt.timedelta(hours=8),
+        people=[world.users["volunteer"]],
     )
     assert list(shift.people.all()) == [world.users["volunteer"]]
     with pytest.raises(ActionError):
-        actions.add_checkpoint(actor=secretary, campaign=campaign, name="x", node=world.nodes["G21"])
+        actions.add_checkpoint(
+            actor=secretary, campaign=campaign, name="x", node=world.nodes["G21"]
+        )
 
 
 def test_status_workflow(world: Any) -> None:
@@ -311,18 +455,29 @@ def test_status_workflow(world: Any) -> None:
     with pytest.raises(ActionError):
         actions.activate_campaign(actor=official, campaign=campaign)
     actions.close_campaign(actor=official, campaign=campaign)
-    kinds = list(CampaignEvent.objects.filter(subject=campaign).values_list("from_status", "to_status"))
+    kinds = list(
+        CampaignEvent.objects.filter(subject=campaign).values_list("from_status", "to_status")
+    )
     assert kinds == [("", "draft"), ("draft", "active"), ("active", "closed")]
 
 
 def test_pages_and_exports(world: Any) -> None:
     campaign = _running(world)
-    entry = CampaignHousehold.objects.filter(campaign=campaign, assignee=world.users["grid_worker"]).select_related("household").first()
+    entry = (
+        CampaignHousehold.objects.filter(campaign=campaign, assignee=world.users["grid_worker"])
+        .select_related("household")
+        .first()
+    )
     grid = _client(world.users["grid_worker"])
     page = grid.get(f"/campaigns/{campaign.uuid}/my/")
     assert page.status_code == 200 and entry.household.door in page.content.decode()
     key = uuid.uuid4()
-    form = {"client_key": str(key), "outcome": "completed", "a_people_home": "2", "a_fever": "false"}
+    form = {
+        "client_key": str(key),
+        "outcome": "completed",
+        "a_people_home": "2",
+        "a_fever": "false",
+    }
     url = f"/campaigns/{campaign.uuid}/visit/{entry.household.uuid}/"
     assert grid.post(url, form).status_code == 302
     assert grid.post(url, form).status_code == 302  # sent again after a dropped connection
@@ -330,13 +485,19 @@ def test_pages_and_exports(world: Any) -> None:
     official = _client(world.users["street_official"])
     assert official.get(f"/campaigns/{campaign.uuid}/").status_code == 200
     assert official.get(f"/campaigns/{campaign.uuid}/progress/?level=community").status_code == 200
-    assert official.get(f"/campaigns/{campaign.uuid}/map.geojson").json()["type"] == "FeatureCollection"
+    assert (
+        official.get(f"/campaigns/{campaign.uuid}/map.geojson").json()["type"]
+        == "FeatureCollection"
+    )
     assert official.get(f"/campaigns/{campaign.uuid}/report/").status_code == 200
     csv = official.get(f"/campaigns/{campaign.uuid}/report.csv")
     assert csv.content.startswith("\ufeff".encode())
     xlsx = official.get(f"/campaigns/{campaign.uuid}/report.xlsx")
     assert xlsx.content[:2] == b"PK"
-    assert _client(world.users["outsider"]).get(f"/campaigns/{campaign.uuid}/report/").status_code == 404
+    assert (
+        _client(world.users["outsider"]).get(f"/campaigns/{campaign.uuid}/report/").status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -349,7 +510,9 @@ def test_concurrent_visits_count_each_household_once() -> None:
 
     world = build_world()
     campaign = _running(world)
-    entries = list(CampaignHousehold.objects.filter(campaign=campaign).select_related("household", "assignee"))
+    entries = list(
+        CampaignHousehold.objects.filter(campaign=campaign).select_related("household", "assignee")
+    )
     jobs = []
     for entry in entries:
         shared = uuid.uuid4()
