@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -398,7 +397,3 @@ def party_score(request: HttpRequest) -> HttpResponse:
         raise Http404
     year = int(request.GET.get("year") or timezone.localdate().year)
     return render(request, "points/party_score.html", {"score": yearly_score(member, year)})
-
-
-def reverse_activity(activity: Activity) -> str:
-    return reverse("points:activity-detail", kwargs={"uuid": activity.uuid})
