@@ -66,6 +66,15 @@ def _owners_in(node: Any) -> int:
     return owners + (1 if unsold else 0)
 
 
+def _owns_in(user: Any, node: Any) -> bool:
+    """The user's account is linked to a current owner of a unit in `node`."""
+    from cogov.people.models import Ownership
+
+    return Ownership.objects.filter(
+        person__user=user, until__isnull=True, unit__building__grid__path__startswith=node.path
+    ).exists()
+
+
 def propose_topic(
     *,
     actor: Any,
@@ -101,6 +110,8 @@ def propose_topic(
     if source == Source.RESIDENTS:
         threshold = policy.cosign_threshold
         if extraordinary_assembly:
+            if not _owns_in(actor, node):
+                raise NotAllowed(_("Only owners request an extraordinary owners' assembly."))
             share = get_policy("deliberation.owners_assembly", node)
             threshold = math.ceil(
                 _owners_in(node) * share.extraordinary_numerator / share.extraordinary_denominator
@@ -153,6 +164,8 @@ def _submitted(topic: Topic, now: dt.datetime) -> None:
 def cosign_topic(*, actor: Any, topic: Topic) -> Topic:
     """Co-sign a resident's topic; the topic goes to triage when the threshold is reached."""
     require(actor, "deliberation.cosign_topic", topic, _("You may not co-sign this topic."))
+    if topic.extraordinary and not _owns_in(actor, topic.node):
+        raise NotAllowed(_("Only owners support a request for an extraordinary assembly."))
     now = timezone.now()
     with transaction.atomic():
         topic = Topic.objects.select_for_update().get(pk=topic.pk)

@@ -108,6 +108,14 @@ def _comments(topic: Topic, user) -> list[Comment]:  # type: ignore[no-untyped-d
     return by_parent.get(None, [])
 
 
+def _labelled(events):  # type: ignore[no-untyped-def]
+    labels = dict(TopicStatus.choices)
+    rows = list(events)
+    for e in rows:
+        e.label = labels.get(e.to_status, e.to_status)
+    return rows
+
+
 @login_required
 def topic_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     topic = _topic(request, uuid)
@@ -126,7 +134,7 @@ def topic_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
             "steps": steps,
             "current": current,
             "resolution": resolution,
-            "events": topic.events.select_related("actor"),
+            "events": _labelled(topic.events.select_related("actor")),
             "comments": _comments(topic, user),
             "cosigned": topic.cosignatures.filter(user_id=getattr(user, "pk", 0)).exists(),
             "procedures": Procedure.objects.available_for(topic.node),
