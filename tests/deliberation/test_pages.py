@@ -133,3 +133,19 @@ def test_topic_board_query_count_is_fixed(delib, client_for) -> None:
             procedure=Procedure.objects.get(key="six-step-consultation"),
         )
     assert count() == first
+
+
+def test_admin_is_read_only(delib) -> None:
+    from django.test import Client
+
+    w = delib
+    w.admin.is_staff = True
+    w.admin.is_superuser = True
+    w.admin.save()
+    client = Client()
+    client.force_login(w.admin)
+    assert client.get("/admin/deliberation/procedure/").status_code == 200
+    procedure = Procedure.objects.get(key="six-step-consultation")
+    page = client.get(f"/admin/deliberation/procedure/{procedure.pk}/change/")
+    assert page.status_code == 200 and "纳入决策" in page.content.decode()
+    assert client.get("/admin/deliberation/topic/add/").status_code == 403
