@@ -52,6 +52,7 @@ def _register_routers() -> None:
         ("cogov.people.api", "/people/"),
         ("cogov.points.api", "/points/"),
         ("cogov.voting.api", "/voting/"),
+        ("cogov.deliberation.api", "/deliberation/"),
         ("cogov.cases.api", "/cases/"),
         ("cogov.campaigns.api", "/campaigns/"),
         ("cogov.cooperation.api", "/cooperation/"),

@@ -15,6 +15,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("people/", include("cogov.people.urls")),
     path("points/", include("cogov.points.urls")),
     path("voting/", include("cogov.voting.urls")),
+    path("deliberation/", include("cogov.deliberation.urls")),
+    path("notices/", include("cogov.deliberation.urls_board")),
     path("cases/", include("cogov.cases.urls")),
     path("campaigns/", include("cogov.campaigns.urls")),
     path("cooperation/", include("cogov.cooperation.urls")),

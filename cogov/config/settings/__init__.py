@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "cogov.people",
     "cogov.points",
     "cogov.voting",
+    "cogov.deliberation",
     "cogov.cases",
     "cogov.cooperation",
     "cogov.campaigns",
