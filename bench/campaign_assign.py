@@ -20,7 +20,7 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cogov.config.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -73,7 +73,8 @@ def build(households: int) -> tuple[object, object]:
             for b in range(10):
                 b_rows.append((f"bb{gi:05d}-{b}", f"{b}号楼", "", grid_id, uuid.uuid4().hex))
         cursor.executemany(
-            "INSERT INTO territory_building (code, name, address, grid_id, uuid) VALUES (%s, %s, %s, %s, %s)",
+            "INSERT INTO territory_building (code, name, address, grid_id, uuid)"
+            " VALUES (%s, %s, %s, %s, %s)",
             b_rows,
         )
         cursor.execute("SELECT id, grid_id FROM territory_building WHERE code LIKE 'bb%%'")
@@ -91,7 +92,8 @@ def build(households: int) -> tuple[object, object]:
                 n += 1
         for start in range(0, len(h_rows), 20000):
             cursor.executemany(
-                "INSERT INTO territory_household (code, door, building_id, uuid) VALUES (%s, %s, %s, %s)",
+                "INSERT INTO territory_household (code, door, building_id, uuid)"
+                " VALUES (%s, %s, %s, %s)",
                 h_rows[start : start + 20000],
             )
     admin = User.objects.create_superuser("bench-admin", password="x")
@@ -112,7 +114,8 @@ def main() -> None:
         with transaction.atomic():
             district, admin = build(households)
         print(
-            f"built {households:,} households in {time.perf_counter() - t0:.1f} s ({connection.vendor})"
+            f"built {households:,} households in {time.perf_counter() - t0:.1f} s "
+            f"({connection.vendor})"
         )
     else:  # a database built by an earlier run: measure again on it
         admin = User.objects.get(username="bench-admin")

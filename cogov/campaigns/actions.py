@@ -327,7 +327,7 @@ def call_up_pools(*, actor: Any, campaign: Campaign) -> list[CampaignWorker]:
         .order_by("pk")
     )
     for pm in members:
-        if pm.person.user.is_active:
+        if pm.person.user is not None and pm.person.user.is_active:
             rows.append((pm.person.user, WorkerRole.PARTY_MEMBER, pm.person.grid, None))
     with transaction.atomic():
         created = _add_workers(campaign, actor, rows)
@@ -608,7 +608,7 @@ def record_visit(
                 campaign_id=entry.campaign_id,
                 visit=visit,
                 entry=entry,
-                kind=f.flag,
+                kind=str(f.flag),
                 field=f.key,
                 label=f.label,
                 detail=_answer_text(value),

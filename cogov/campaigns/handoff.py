@@ -47,7 +47,7 @@ def get_target(key: str) -> Target:
     try:
         return _TARGETS[key]
     except KeyError:
-        raise ActionError(_("Unknown hand-off target."), field="target") from None
+        raise ActionError(str(_("Unknown hand-off target.")), field="target") from None
 
 
 class CaseTarget:
@@ -56,7 +56,7 @@ class CaseTarget:
     the one chosen at hand-off)."""
 
     key = "case"
-    label = _("Case (grid case loop)")
+    label: str | Promise = _("Case (grid case loop)")
 
     def send(self, actor: Any, finding: Any, **options: Any) -> str:
         from cogov.accounts.scopes import reach
@@ -67,7 +67,7 @@ class CaseTarget:
         code = options.get("category") or finding.case_category
         category = Category.objects.filter(code=code, active=True).first() if code else None
         if category is None:
-            raise ActionError(_("Choose the case category."), field="category")
+            raise ActionError(str(_("Choose the case category.")), field="category")
         entry = finding.entry
         household = entry.household
         r = reach(actor)

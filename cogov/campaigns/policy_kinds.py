@@ -17,7 +17,7 @@ class Capacity(BaseModel):
 
 class CampaignRules(BaseModel):
     visit_within_hours: int = Field(72, ge=1, le=24 * 90)
-    capacity: Capacity = Field(default_factory=Capacity)
+    capacity: Capacity = Field(default_factory=lambda: Capacity.model_validate({}))
 
 
 RULES = register(

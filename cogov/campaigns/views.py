@@ -9,7 +9,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case as When_, IntegerField, Value, When
+from django.db.models import Case as When_
+from django.db.models import IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
@@ -62,7 +63,7 @@ def campaign_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
         vulnerable=len(selectors.vulnerable_households(campaign, visible)),
         can_run=request.user.has_perm("campaigns.run_campaign", campaign),
         targets=targets(),
-        is_worker=campaign.workers.filter(user=request.user).exists(),
+        is_worker=campaign.workers.filter(user_id=request.user.pk or 0).exists(),
     )
     return render(request, "campaigns/detail.html", context)
 
@@ -108,7 +109,7 @@ def my_households(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
     """The phone page: the households assigned to me, pending first."""
     campaign = _campaign(request, uuid)
     entries = (
-        CampaignHousehold.objects.filter(campaign=campaign, assignee=request.user)
+        CampaignHousehold.objects.filter(campaign=campaign, assignee_id=request.user.pk)
         .select_related("household", "building")
         .annotate(
             done=When_(
@@ -119,12 +120,12 @@ def my_households(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
         )
         .order_by("done", "building__code", "household__door")
     )
-    entries = list(entries[:2000])
-    pending = sum(1 for e in entries if e.visited_at is None)
+    shown = list(entries[:2000])
+    pending = sum(1 for e in shown if e.visited_at is None)
     return render(
         request,
         "campaigns/my.html",
-        {"campaign": campaign, "entries": entries, "pending": pending, "body_class": "mobile"},
+        {"campaign": campaign, "entries": shown, "pending": pending, "body_class": "mobile"},
     )
 
 
