@@ -133,9 +133,11 @@ def save_service_attribute(
 def submit_service_request(*, api_key: ApiKey, submission: Submission) -> ServiceRequest:
     """Open a case from a validated Open311 request, atomically with its Open311 record.
 
-    The acting user is the key's issuer (who vouches for the client application); the
-    requester's name and phone go to the case's caller fields, the rest of the contact data
-    stays in the Open311 record. Nothing is written when any step fails.
+    The acting user is the key's issuer (who vouches for the client application), but not the
+    case's reporter: the case has no reporter user, so the issuer gets no reporter
+    notifications and no "check the reply" queue items. The requester's name and phone go to
+    the case's caller fields (the revisit calls them back); the rest of the contact data stays
+    in the Open311 record. Nothing is written when any step fails.
     """
     from cogov.cases import actions as case_actions
     from cogov.cases.models import Channel
@@ -148,6 +150,7 @@ def submit_service_request(*, api_key: ApiKey, submission: Submission) -> Servic
     with transaction.atomic():
         case = case_actions.report_case(
             actor=actor,
+            reporter_user=None,
             category=submission.category,
             description=description,
             lon=submission.lon,

@@ -34,6 +34,11 @@ from .common import _attach, _next_number, _note_required, _tell, require
 
 S = Status
 
+# Channels through which a case may arrive with no platform user as its reporter: the acting
+# user (an Open311 key's issuer, an importing administrator, a hotline operator) only relays it.
+EXTERNAL_CHANNELS = frozenset({Channel.OPEN311, Channel.API, Channel.IMPORT, Channel.HOTLINE})
+_ACTOR: Any = object()  # report_case's default reporter: the acting user
+
 
 def _channel_for(actor: Any, channel: str | None, caller_phone: str) -> str:
     r = reach(actor)
@@ -72,8 +77,15 @@ def report_case(
     caller_phone: str = "",
     anonymous: bool = False,
     photos: Sequence[UploadedFile] = (),
+    reporter_user: Any = _ACTOR,
 ) -> Case:
-    """Open a case at a point or a building: the grid is found by point-in-polygon lookup."""
+    """Open a case at a point or a building: the grid is found by point-in-polygon lookup.
+
+    `actor` is who acts (the report event's actor, whose permission is checked);
+    `reporter_user` is the platform user who asked, told of the reply and asked to check it. It
+    defaults to the actor; external channels (Open311, API, import, hotline) may pass None: the
+    requester is then only the caller fields, and the relaying user gets no reporter
+    notifications and no "check the reply" queue items."""
     require(actor, "cases.report_case")
     description = (description or "").strip()
     if not description:
@@ -85,6 +97,12 @@ def report_case(
     if urgency is not None and urgency not in Urgency.values:
         raise ActionError("unknown urgency", field="urgency")
     channel = _channel_for(actor, channel, caller_phone)
+    if reporter_user is _ACTOR:
+        reporter_user = actor
+    elif reporter_user is None and channel not in EXTERNAL_CHANNELS:
+        raise ActionError("a case of this channel has a reporter", field="channel")
+    elif reporter_user is not None and reporter_user.pk != actor.pk:
+        raise NotAllowed("only external channels relay a report for someone else")
     if (lon is None) != (lat is None):
         raise ActionError("give both longitude and latitude", field="lon")
     if lon is None and building is not None:
@@ -117,8 +135,10 @@ def report_case(
             street=by_level.get("street"),
             territory_path=grid.path,
             building=building,
-            reporter_user=actor,
-            reporter_person_id=r.person_id if channel == Channel.RESIDENT else None,
+            reporter_user=reporter_user,
+            reporter_person_id=(
+                r.person_id if channel == Channel.RESIDENT and reporter_user is not None else None
+            ),
             caller_name=caller_name.strip(),
             caller_phone=caller_phone.strip(),
             anonymous=anonymous,
