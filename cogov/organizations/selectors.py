@@ -194,3 +194,38 @@ def yearly_party_score(member: Any, year: int) -> Any:
         return yearly_score(member, year)
     except Exception:  # a broken scheme must not take the appraisal page down
         return None
+
+
+@dataclass
+class MeetingPeriod:
+    starts_on: dt.date
+    ends_on: dt.date
+    meetings: int
+    past: bool
+
+    @property
+    def missed(self) -> bool:
+        return self.past and self.meetings == 0
+
+
+def regular_meetings(committee: JointCommittee, year: int) -> list[MeetingPeriod]:
+    """The year cut into meeting periods (policy `meeting_period`, monthly by default) with the
+    meetings called or held in each: a period that has ended without one is `missed`."""
+    from cogov.core.policies import get_policy
+
+    from .actions.committee import periods
+    from .models import MeetingStatus
+    from .policy_kinds import JOINT_COMMITTEE, MONTHS
+
+    rules = get_policy(JOINT_COMMITTEE, committee.organization.node, on=dt.date(year, 1, 1))
+    ats = [
+        timezone.localtime(at).date()
+        for at in committee.meetings.exclude(status=MeetingStatus.CANCELLED)
+        .filter(at__year=year)
+        .values_list("at", flat=True)
+    ]
+    today = timezone.localdate()
+    return [
+        MeetingPeriod(start, end, sum(start <= d < end for d in ats), end <= today)
+        for start, end in periods(year, MONTHS[rules.meeting_period])
+    ]

@@ -66,6 +66,7 @@ def committee_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
             "year": year,
             "years": [year - 1, year + 1],
             "calendar": calendar,
+            "regular": selectors.regular_meetings(committee, year),
             "units": committee.units.select_related("unit").order_by("rotation_order", "pk"),
             "members": committee.members.filter(ended_on__isnull=True).select_related(
                 "user", "unit", "term"
