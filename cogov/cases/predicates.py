@@ -75,6 +75,20 @@ def is_reporter(user: Any, case: Any) -> bool:
 
 
 @rules.predicate
+def is_resident_reporter(user: Any, case: Any) -> bool:
+    """The verified resident who reported the case through the resident channel: they may
+    answer the revisit (是否解决, 是否满意) themselves instead of waiting for the call."""
+    if case is None or not user.is_authenticated:
+        return False
+    person_id = reach(user).person_id
+    return (
+        person_id is not None
+        and case.channel == "resident"
+        and case.reporter_person_id == person_id
+    )
+
+
+@rules.predicate
 def is_handler(user: Any, case: Any) -> bool:
     """A member of the lead organization; for a case with no owner (属地兜底) or led by a street
     office, the street's officials."""

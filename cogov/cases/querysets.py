@@ -76,7 +76,7 @@ class CaseQuerySet(models.QuerySet[Any]):
     def queue_for(self, user: Any) -> CaseQuerySet:
         """The cases on which `user` must act next: centre staff verify, file, dispatch, approve
         postponements and revisit; grid workers verify and check; organizations sign, contact
-        and reply; reporters confirm the reply; streets take escalated cases."""
+        and reply; reporters confirm the reply and answer the revisit; streets take escalated cases."""
         r = reach(user)
         if r.everything:
             return self.filter(status__in=(*MANAGER_QUEUE, S.ESCALATED))
@@ -98,6 +98,9 @@ class CaseQuerySet(models.QuerySet[Any]):
         if r.person_id is not None:
             mine |= Q(reporter_person_id=r.person_id)
         condition |= mine & Q(status=S.REPLIED)
+        if r.person_id is not None:
+            # A verified resident answers the revisit of their own report (回访).
+            condition |= Q(reporter_person_id=r.person_id, channel="resident", status=S.CHECKED)
         return self.filter(condition)
 
 

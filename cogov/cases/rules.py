@@ -13,6 +13,7 @@ from .predicates import (
     is_invited_department,
     is_platform_admin,
     is_reporter,
+    is_resident_reporter,
     is_street_official_over,
     is_whistle_street,
 )
@@ -28,7 +29,9 @@ rules.add_perm("cases.handle_on_spot", is_field_worker)
 rules.add_perm("cases.handle_case", is_handler)  # sign, return, contact, postpone, hang, reply
 rules.add_perm("cases.approve_postponement", is_case_manager)
 rules.add_perm("cases.check_case", is_reporter | is_field_worker)
-rules.add_perm("cases.revisit_case", is_case_manager)
+# The centre calls the requester back; a verified resident who reported the case may answer
+# the same two questions themselves (docs/cases/workflow.md, "the revisit").
+rules.add_perm("cases.revisit_case", is_case_manager | is_resident_reporter)
 rules.add_perm("cases.close_case", is_case_manager)
 rules.add_perm("cases.reopen_case", is_case_manager)
 rules.add_perm("cases.escalate_case", is_case_manager)

@@ -41,7 +41,8 @@ EXPECTED = {
     "social_worker": set(),
     "party_member": set(),
     "volunteer": set(),
-    "resident": {"view_case", "check_case", "attach_file"},
+    # The verified resident who reported it answers the revisit (是否解决, 是否满意) too.
+    "resident": {"view_case", "check_case", "attach_file", "revisit_case"},
     "owner": set(),
     "outsider": set(),
 }

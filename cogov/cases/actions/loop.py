@@ -344,8 +344,15 @@ def check_case(*, actor: Any, case: Case, passed: bool, note: str = "") -> Case:
 def revisit_case(
     *, actor: Any, case: Case, resolution: str, satisfaction: str, note: str = ""
 ) -> Case:
-    """Call the requester back (回访): 是否解决, 是否满意. "Unresolved" reopens the case."""
+    """Call the requester back (回访): 是否解决, 是否满意. "Unresolved" reopens the case.
+
+    Recorded by the centre after the call, or by the verified resident who reported the case,
+    answering for themselves; the event's evidence says which ("by": "centre" or "reporter"),
+    the three rates count both alike."""
     require(actor, "cases.revisit_case", case)
+    from ..predicates import is_case_manager
+
+    by = "centre" if is_case_manager(actor, case) else "reporter"
     if resolution not in Resolution.values:
         raise ActionError("unknown answer", field="resolution")
     if satisfaction not in Satisfaction.values:
@@ -357,7 +364,7 @@ def revisit_case(
             actor=actor,
             kind="revisit",
             note=note,
-            evidence={"resolution": resolution, "satisfaction": satisfaction},
+            evidence={"resolution": resolution, "satisfaction": satisfaction, "by": by},
             revisit_resolution=resolution,
             revisit_satisfaction=satisfaction,
             revisited_at=timezone.now(),
