@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cogov.core.errors import ActionError
@@ -133,7 +134,7 @@ def need_new(request: HttpRequest) -> HttpResponse:
             source=request.POST.get("source") or None,
         )
         if need is not None:
-            messages.success(request, "✓")
+            messages.success(request, _("The need is on its way to the community."))
             return redirect("cooperation:need-detail", uuid=need.uuid)
     return render(
         request,
