@@ -41,5 +41,15 @@ def results_published(user: Any, vote: Any) -> bool:
     return vote is not None and vote.status in (Status.CLOSED, Status.TALLIED)
 
 
+@rules.predicate
+def is_secret(user: Any, vote: Any) -> bool:
+    return vote is not None and bool(vote.secret)
+
+
 can_view_vote = is_organiser | reaches_vote | is_elector
-can_view_results = is_organiser | ((reaches_vote | is_elector) & results_published)
+# A running secret vote shows no count and no ballot log to anyone, staff included: watching the
+# count move while watching who votes would link a voter to a choice. Open votes show organisers
+# the provisional count.
+can_view_results = ((is_organiser | reaches_vote | is_elector) & results_published) | (
+    is_organiser & ~is_secret
+)

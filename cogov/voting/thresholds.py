@@ -14,6 +14,14 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 MEASURE_LABELS = {"heads": _("persons"), "area": _("exclusive area (m²)")}
+THRESHOLD_LABELS = {
+    "participation_area": _("Participation by exclusive area"),
+    "participation_owners": _("Participation by number of owners"),
+    "approval_area": _("Approval by participating area"),
+    "approval_owners": _("Approval by participating owners"),
+    "quorum": _("Quorum (present)"),
+    "majority": _("Majority (in favour)"),
+}
 
 
 def percent(value: Fraction | None) -> str:

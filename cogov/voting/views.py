@@ -23,7 +23,7 @@ from cogov.web.access import get_visible_or_404
 
 from . import actions, integrity
 from .models import Ballot, BallotKind, Channel, Elector, ElectorAccount, Participation, Vote
-from .thresholds import Result
+from .thresholds import THRESHOLD_LABELS, Result
 
 
 def _vote(request: HttpRequest, uuid: Any, perm: str = "voting.view_vote") -> Vote:
@@ -156,6 +156,10 @@ def results(request: HttpRequest, uuid: Any) -> HttpResponse:
             "vote": vote,
             "result": result,
             "provisional": provisional,
+            "thresholds": [
+                {"t": t, "label": THRESHOLD_LABELS.get(t.name, t.name)} for t in result.thresholds
+            ],
+            "failed": [str(THRESHOLD_LABELS.get(t.name, t.name)) for t in result.failed_thresholds],
             "counts": [{"label": vote.option_label(k), **v} for k, v in result.counts.items()],
             "ranking": [
                 {**row, "label": vote.option_label(row["option"])} for row in result.ranking

@@ -83,7 +83,7 @@ def test_only_organisers_record_paper_ballots(world):
     assert not Participation.objects.exists()
 
 
-def test_results_are_hidden_from_electors_until_the_vote_closes(world, client_for):
+def test_results_of_a_secret_vote_are_hidden_from_everyone_until_it_closes(world, client_for):
     vote = open_vote(
         world,
         actor="community_worker",
@@ -91,12 +91,27 @@ def test_results_are_hidden_from_electors_until_the_vote_closes(world, client_fo
         electorate="residents",
         rule="residents_meeting",
     )
-    resident = client_for("resident")
-    assert resident.get(f"/voting/{vote.uuid}/results/").status_code == 404
-    assert resident.get(f"/api/voting/{vote.uuid}/results").status_code == 403
-    assert client_for("community_worker").get(f"/voting/{vote.uuid}/results/").status_code == 200
+    resident, worker = client_for("resident"), client_for("community_worker")
+    for client in (resident, worker):
+        assert client.get(f"/voting/{vote.uuid}/results/").status_code == 404
+        assert client.get(f"/voting/{vote.uuid}/ballots.csv").status_code == 404
+        assert client.get(f"/api/voting/{vote.uuid}/results").status_code == 403
     actions.close_vote(actor=world.users["community_worker"], vote=vote)
-    assert resident.get(f"/voting/{vote.uuid}/results/").status_code == 200
+    for client in (resident, worker):
+        assert client.get(f"/voting/{vote.uuid}/results/").status_code == 200
+
+
+def test_organisers_follow_the_count_of_an_open_vote(world, client_for):
+    vote = open_vote(
+        world,
+        actor="community_worker",
+        node=world.nodes["C1"],
+        electorate="residents",
+        rule="residents_meeting",
+        secret=False,
+    )
+    assert client_for("community_worker").get(f"/voting/{vote.uuid}/results/").status_code == 200
+    assert client_for("resident").get(f"/voting/{vote.uuid}/results/").status_code == 404
 
 
 def test_a_vote_outside_ones_reach_answers_404(world, client_for):

@@ -32,7 +32,9 @@ def threshold(result: Result, name: str):  # type: ignore[no-untyped-def]
 AREAS = ["100"] * 8 + ["300"]
 
 
-def test_participation_misses_two_thirds_of_area_by_one_unit_and_says_so(world, owners_vote):
+def test_participation_misses_two_thirds_of_area_by_one_unit_and_says_so(
+    world, owners_vote, client_for
+):
     estate, vote = owners_vote(AREAS)
     for unit in estate.units[:7]:
         paper(world, vote, unit, "for")
@@ -46,6 +48,9 @@ def test_participation_misses_two_thirds_of_area_by_one_unit_and_says_so(world, 
     assert threshold(result, "participation_owners").passed  # 7/9 ≥ 2/3
     assert [t.name for t in result.failed_thresholds] == ["participation_area"]
     assert "participation_area" in result.summary()
+    page = client_for("admin").get(f"/voting/{vote.uuid}/results/").content.decode()
+    assert "Failed on: Participation by exclusive area" in page
+    assert "7/11" in page and "≥ 2/3" in page
 
 
 def test_the_same_vote_with_that_unit_passes(world, owners_vote):
