@@ -244,6 +244,27 @@ class CaseEvent(WorkflowEvent):
         indexes = [models.Index(fields=["kind", "at"])]
 
 
+class CaseFollower(models.Model):
+    """A user who follows a case reported by someone else (typically a neighbour who found
+    the same problem already reported): told when it is replied, closed or reopened."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="followers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_cases"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("case follower")
+        verbose_name_plural = _("case followers")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="case_follower_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.user}"
+
+
 class AttachmentStage(models.TextChoices):
     BEFORE = "before", _("Before")
     AFTER = "after", _("After")

@@ -123,6 +123,41 @@ def can_view_case(user: Any, case: Any) -> bool:
     return bool(is_co_handler(user, case))
 
 
+def resident_community_paths(user: Any) -> list[str]:
+    """The communities of the user's households (a resident reports in their own community)."""
+    from cogov.territory.models import Household, Level, Node
+
+    r = reach(user)
+    if not r.household_ids:
+        return []
+    grid_ids = set(
+        Household.objects.filter(pk__in=sorted(r.household_ids)).values_list(
+            "building__grid_id", flat=True
+        )
+    )
+    communities = set()
+    for grid in Node.objects.filter(pk__in=grid_ids):
+        community = grid.ancestor_of_level(Level.COMMUNITY)
+        if community is not None:
+            communities.add(community.path)
+    return sorted(communities)
+
+
+@rules.predicate
+def is_neighbour(user: Any, case: Any) -> bool:
+    """A resident of the case's community (who may have met the same problem)."""
+    if case is None or not user.is_authenticated:
+        return False
+    return any(case.territory_path.startswith(p) for p in resident_community_paths(user))
+
+
+@rules.predicate
+def can_follow_case(user: Any, case: Any) -> bool:
+    """Those who see the case, and the residents of its community, may follow it (the action
+    adds: only an open original, not a merged duplicate)."""
+    return bool(is_neighbour(user, case)) or bool(can_view_case(user, case))
+
+
 @rules.predicate
 def can_report(user: Any, node: Any = None) -> bool:
     """Anyone with a role or a verified resident record may report a problem."""

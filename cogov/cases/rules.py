@@ -5,6 +5,7 @@ from __future__ import annotations
 import rules
 
 from .predicates import (
+    can_follow_case,
     can_report,
     can_view_case,
     is_case_manager,
@@ -20,6 +21,7 @@ from .predicates import (
 
 rules.add_perm("cases.view_case", can_view_case)
 rules.add_perm("cases.report_case", can_report)
+rules.add_perm("cases.follow_case", can_follow_case)
 rules.add_perm("cases.verify_case", is_case_manager | is_field_worker)
 rules.add_perm("cases.file_case", is_case_manager)
 rules.add_perm("cases.dispatch_case", is_case_manager)

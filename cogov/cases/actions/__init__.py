@@ -3,12 +3,14 @@ moves the case through the transition table (workflow.STEPS, one CaseEvent per s
 schedules deadlines, and notifies.
 
     intake.py    report, attach, duplicates and merge, direct answer, on-the-spot handling
+    follow.py    follow and unfollow a case (followers are told what the reporter is told)
     loop.py      verify, void, file, dispatch, sign, return, contact, postpone, hang, reply,
                  check, revisit, close, reopen, escalate
     whistles.py  blow the whistle, department report, no-shows, department ratings
 """
 
 from .common import audience, require
+from .follow import follow_case, is_following, unfollow_case
 from .intake import (
     answer_consultation,
     attach_files,
@@ -56,8 +58,10 @@ __all__ = [
     "escalate_to_street",
     "file_case",
     "find_likely_duplicates",
+    "follow_case",
     "handle_on_the_spot",
     "hang_case",
+    "is_following",
     "merge_duplicate",
     "rate_department",
     "record_no_shows",
@@ -72,6 +76,7 @@ __all__ = [
     "revisit_case",
     "save_category",
     "sign_case",
+    "unfollow_case",
     "verify_case",
     "void_case",
 ]

@@ -30,7 +30,8 @@ def require(actor: Any, perm: str, obj: Any = None) -> None:
 
 def audience(case: Case, *groups: str) -> list[Any]:
     """Users to tell: "lead" (members of the lead organization), "managers" (centre staff over
-    the case), "street" (the street's officials), "reporter", "field" (the grid's workers)."""
+    the case), "street" (the street's officials), "reporter", "followers", "field" (the grid's
+    workers)."""
     from django.contrib.auth import get_user_model
 
     node_ids = [int(p) for p in case.territory_path.strip("/").split("/") if p]
@@ -60,13 +61,41 @@ def audience(case: Case, *groups: str) -> list[Any]:
             user_ids.add(case.reporter_user_id)
         elif case.reporter_person_id and case.reporter_person and case.reporter_person.user_id:
             user_ids.add(case.reporter_person.user_id)
+    if "followers" in groups:
+        user_ids |= set(case.followers.values_list("user_id", flat=True))
     return list(get_user_model().objects.filter(pk__in=user_ids, is_active=True))
 
 
-def _tell(case: Case, groups: Sequence[str], title: str, kind: str = "cases.update") -> None:
-    recipients = audience(case, *groups)
+# What followers are told instead of the reporter's wording (they are asked to do nothing).
+FOLLOWER_TITLES = {
+    "cases.replied": "the handling organization replied",
+}
+
+
+def _tell(
+    case: Case,
+    groups: Sequence[str],
+    title: str,
+    kind: str = "cases.update",
+    *,
+    exclude: Any = None,
+) -> None:
+    """Notify the groups; whenever the reporter is told, the case's followers are told too
+    (on the follow page, which they may read without seeing the whole case)."""
+    skip = {getattr(exclude, "pk", None)}
+    recipients = [u for u in audience(case, *groups) if u.pk not in skip]
     if recipients:
         notify(recipients, kind, f"{case.number}: {title}", url=f"/cases/{case.uuid}/")
+    if "reporter" in groups:
+        skip |= {u.pk for u in recipients}
+        followers = [u for u in audience(case, "followers") if u.pk not in skip]
+        if followers:
+            notify(
+                followers,
+                kind,
+                f"{case.number}: {FOLLOWER_TITLES.get(kind, title)}",
+                url=f"/cases/{case.uuid}/follow/",
+            )
 
 
 def _next_number(year: int, prefix: str = "G") -> str:

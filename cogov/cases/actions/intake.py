@@ -205,7 +205,9 @@ def distance_m(lon1: float, lat1: float, lon2: float | None, lat2: float | None)
 
 
 def merge_duplicate(*, actor: Any, case: Case, into: Case, note: str = "") -> Case:
-    """Void `case` as a duplicate of `into`; both reporters are told."""
+    """Void `case` as a duplicate of `into`. Both reporters and the followers of both cases
+    are told; the duplicate's reporter and followers then follow `into`, so they hear how the
+    problem they reported ends."""
     require(actor, "cases.merge_case", case)
     require(actor, "cases.merge_case", into)
     if case.pk == into.pk or into.duplicate_of_id:
@@ -233,6 +235,9 @@ def merge_duplicate(*, actor: Any, case: Case, into: Case, note: str = "") -> Ca
         )
         _tell(case, ["reporter"], f"merged into {into.number}")
         _tell(into, ["reporter"], f"{case.number} was merged into this case")
+        from .follow import carry_followers
+
+        carry_followers(case, into)
     return case
 
 

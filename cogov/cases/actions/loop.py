@@ -403,6 +403,7 @@ def _reopen(case: Case, actor: Any, reason: str) -> None:
         "case reopened",
         "cases.reopened",
     )
+    _tell(case, ["reporter"], "case reopened", "cases.reopened", exclude=actor)
 
 
 def reopen_case(*, actor: Any, case: Case, reason: str) -> Case:

@@ -12,11 +12,11 @@ from django.http import Http404
 
 from cogov.accounts.scopes import reach
 from cogov.core.errors import ActionError
-from cogov.territory.models import Building, Household, Level, Node
+from cogov.territory.models import Building, Level, Node
 from cogov.web.access import get_visible_or_404
 
 from ..models import Case
-from ..predicates import FIELD, MANAGE, case_paths
+from ..predicates import FIELD, MANAGE, case_paths, resident_community_paths
 
 
 def _under(paths: list[str]) -> Q:
@@ -24,24 +24,6 @@ def _under(paths: list[str]) -> Q:
     for path in paths:
         condition |= Q(path__startswith=path)
     return condition
-
-
-def resident_community_paths(user: Any) -> list[str]:
-    """The communities of the user's households (a resident reports in their own community)."""
-    r = reach(user)
-    if not r.household_ids:
-        return []
-    grid_ids = set(
-        Household.objects.filter(pk__in=sorted(r.household_ids)).values_list(
-            "building__grid_id", flat=True
-        )
-    )
-    communities = set()
-    for grid in Node.objects.filter(pk__in=grid_ids):
-        community = grid.ancestor_of_level(Level.COMMUNITY)
-        if community is not None:
-            communities.add(community.path)
-    return sorted(communities)
 
 
 def area_paths(user: Any, channel: str) -> list[str]:

@@ -27,6 +27,7 @@ from ..forms import (
 )
 from ..imports import import_cases
 from ..models import Case, Category, Channel
+from ..workflow import OPEN_STATUSES
 from .common import area_buildings, area_grids, area_paths, form_error, grids_geojson, require
 
 
@@ -128,26 +129,42 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def follow(request: HttpRequest, uuid: Any) -> HttpResponse:
-    """The resident chose an existing case instead of a new report: its public status (number,
-    category, status, dates; nothing about the reporter)."""
+    """A case's public status (number, category, status, dates; nothing about the reporter)
+    with Follow / Stop following. Residents of its community, those who see the case and its
+    followers reach it; others get 404."""
     user: Any = request.user
-    paths = area_paths(user, Channel.RESIDENT)
-    require(bool(paths))
-    # Only open cases in the resident's own community can be followed.
-    from django.db.models import Q
-
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(territory_path__startswith=path)
-    case = (
-        Case.objects.open()
-        .filter(condition, duplicate_of__isnull=True)
-        .select_related("category", "grid")
-        .filter(uuid=uuid)
-        .first()
+    case = Case.objects.select_related("category", "grid").filter(uuid=uuid).first()
+    following = case is not None and actions.is_following(user, case)
+    require(case is not None and (following or user.has_perm("cases.follow_case", case)))
+    assert case is not None
+    if request.method == "POST":
+        try:
+            if request.POST.get("do") == "unfollow":
+                actions.unfollow_case(actor=user, case=case)
+                messages.success(request, _("You no longer follow this case."))
+            else:
+                actions.follow_case(actor=user, case=case)
+                messages.success(
+                    request,
+                    _(
+                        "You follow this case: you will be told when it is replied, closed or reopened."
+                    ),
+                )
+        except ActionError as exc:
+            messages.error(request, str(exc))
+        return redirect("cases:follow", uuid=case.uuid)
+    followable = case.status in OPEN_STATUSES and not case.duplicate_of_id
+    return render(
+        request,
+        "cases/follow.html",
+        {
+            "section": "cases",
+            "case": case,
+            "following": following,
+            "followable": followable and user.has_perm("cases.follow_case", case),
+            "can_open": user.has_perm("cases.view_case", case),
+        },
     )
-    require(case is not None)
-    return render(request, "cases/follow.html", {"section": "cases", "case": case})
 
 
 @login_required
