@@ -76,7 +76,8 @@ class CaseQuerySet(models.QuerySet[Any]):
     def queue_for(self, user: Any) -> CaseQuerySet:
         """The cases on which `user` must act next: centre staff verify, file, dispatch, approve
         postponements and revisit; grid workers verify and check; organizations sign, contact
-        and reply; reporters confirm the reply and answer the revisit; streets take escalated cases."""
+        and reply; reporters confirm the reply and answer the revisit; streets take escalated
+        cases."""
         r = reach(user)
         if r.everything:
             return self.filter(status__in=(*MANAGER_QUEUE, S.ESCALATED))

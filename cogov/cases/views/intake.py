@@ -147,7 +147,8 @@ def follow(request: HttpRequest, uuid: Any) -> HttpResponse:
                 messages.success(
                     request,
                     _(
-                        "You follow this case: you will be told when it is replied, closed or reopened."
+                        "You follow this case: you will be told when it is replied, closed or"
+                        " reopened."
                     ),
                 )
         except ActionError as exc:
