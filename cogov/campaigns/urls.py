@@ -6,7 +6,9 @@ app_name = "campaigns"
 
 urlpatterns = [
     path("", views.campaign_list, name="campaign-list"),
+    path("new/", views.campaign_create, name="campaign-create"),
     path("<uuid:uuid>/", views.campaign_detail, name="campaign-detail"),
+    path("<uuid:uuid>/step/", views.campaign_step, name="campaign-step"),
     path("<uuid:uuid>/progress/", views.progress_fragment, name="progress"),
     path("<uuid:uuid>/map.geojson", views.progress_geojson, name="progress-geojson"),
     path("<uuid:uuid>/my/", views.my_households, name="my-households"),

@@ -13,6 +13,7 @@ from django.db.models import Case as When_
 from django.db.models import IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,7 +23,7 @@ from cogov.web.access import get_visible_or_404
 
 from . import actions, checklist, selectors
 from .handoff import targets
-from .models import Campaign, CampaignHousehold, Finding, Outcome
+from .models import Campaign, CampaignHousehold, Finding, Kind, Outcome
 
 
 def _campaign(request: HttpRequest, uuid: uuid_lib.UUID) -> Campaign:
@@ -37,7 +38,90 @@ def _level(request: HttpRequest) -> str:
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
     campaigns = Campaign.objects.visible_to(request.user).select_related("node")[:200]
-    return render(request, "campaigns/list.html", {"campaigns": campaigns, "section": "campaigns"})
+    can_create = request.user.has_perm("campaigns.create_campaign")
+    return render(
+        request,
+        "campaigns/list.html",
+        {"campaigns": campaigns, "section": "campaigns", "can_create": can_create},
+    )
+
+
+def _parse_local(value: str) -> dt.datetime | None:
+    parsed = parse_datetime(value or "")
+    if parsed is not None and parsed.tzinfo is None:
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+@login_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    """A new draft campaign over areas the user runs campaigns in; the checklist starts from
+    the kind's template (edit it through the API while in draft)."""
+    from cogov.territory.models import Node
+
+    if not request.user.has_perm("campaigns.create_campaign"):
+        raise Http404
+    nodes = [
+        n
+        for n in Node.objects.visible_to(request.user)
+        .active()
+        .filter(level__in=actions.AREA_LEVELS)
+        .order_by("path")
+        if request.user.has_perm("campaigns.create_campaign", n)
+    ]
+    error: ActionError | None = None
+    if request.method == "POST":
+        chosen = set(request.POST.getlist("areas"))
+        starts, ends = (
+            _parse_local(request.POST.get("starts_at", "")),
+            _parse_local(request.POST.get("ends_at", "")),
+        )
+        try:
+            if starts is None or ends is None:
+                raise ActionError(_("Give the start and the end."), field="starts_at")
+            campaign = actions.create_campaign(
+                actor=request.user,
+                kind=request.POST.get("kind", ""),
+                title=request.POST.get("title", ""),
+                areas=[n for n in nodes if str(n.uuid) in chosen],
+                starts_at=starts,
+                ends_at=ends,
+                description=request.POST.get("description", ""),
+            )
+        except ActionError as exc:
+            error = exc
+        else:
+            return redirect("campaigns:campaign-detail", uuid=campaign.uuid)
+    return render(
+        request,
+        "campaigns/create.html",
+        {"nodes": nodes, "kinds": Kind.choices, "error": error, "section": "campaigns"},
+        status=400 if error else 200,
+    )
+
+
+RUN_STEPS = {
+    "activate": actions.activate_campaign,
+    "close": actions.close_campaign,
+    "call_up": actions.call_up_pools,
+    "assign": actions.assign_households,
+}
+
+
+@login_required
+@require_POST
+def campaign_step(request: HttpRequest, uuid: uuid_lib.UUID) -> HttpResponse:
+    """Activate, close, call up the pools or assign, from the campaign page."""
+    campaign = _campaign(request, uuid)
+    step = RUN_STEPS.get(request.POST.get("step", ""))
+    if step is None:
+        raise Http404
+    try:
+        step(actor=request.user, campaign=campaign)
+        messages.success(request, _("Done."))
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    return redirect("campaigns:campaign-detail", uuid=campaign.uuid)
 
 
 def _progress_context(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:

@@ -544,3 +544,30 @@ def test_concurrent_visits_count_each_household_once() -> None:
     counted = CampaignHousehold.objects.filter(campaign=campaign, first_visit__isnull=False)
     assert set(map(str, counted.values_list("first_visit__uuid", flat=True))) == firsts
     assert CampaignHousehold.objects.filter(campaign=campaign, visited_at__isnull=True).count() == 0
+
+
+def test_create_and_run_from_the_pages(world: Any) -> None:
+    worker = _client(world.users["community_worker"])
+    assert worker.get("/campaigns/new/").status_code == 200
+    assert _client(world.users["grid_worker"]).get("/campaigns/new/").status_code == 404
+    form = {
+        "kind": "census",
+        "title": "人口普查",
+        "starts_at": "2030-01-01T08:00",
+        "ends_at": "2030-01-10T18:00",
+        "areas": [str(world.nodes["C1"].uuid)],
+    }
+    response = worker.post("/campaigns/new/", form)
+    assert response.status_code == 302
+    campaign = Campaign.objects.get(title="人口普查")
+    assert campaign.checklist == checklist.normalise(checklist.TEMPLATES["census"])
+    # C2 is not offered to (nor accepted from) a worker of C1
+    bad = worker.post("/campaigns/new/", {**form, "areas": [str(world.nodes["C2"].uuid)]})
+    assert bad.status_code == 400
+    url = f"/campaigns/{campaign.uuid}/step/"
+    assert worker.post(url, {"step": "call_up"}).status_code == 302
+    assert worker.post(url, {"step": "assign"}).status_code == 302
+    assert CampaignHousehold.objects.filter(campaign=campaign, assignee__isnull=False).count() == 4
+    other = _client(world.users["community_worker_c2"])
+    assert other.post(url, {"step": "close"}).status_code == 404
+    assert Campaign.objects.get(pk=campaign.pk).status == "draft"
