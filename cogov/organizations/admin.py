@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cogov.core.errors import ActionError
 
 from . import actions
-from .models import Organization
+from .models import JointCommittee, Organization, Report, ServicePost, ServiceRecord
 
 EDITABLE = ("name", "credit_code", "address", "contact_phone", "description", "node", "parent")
 
@@ -82,3 +82,54 @@ class OrganizationAdmin(admin.ModelAdmin):
                 )
             except ActionError as exc:
                 self.message_user(request, f"{org}: {exc.message}", messages.ERROR)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Joint committee and 双报到 rows change only through their actions (pages, API)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(JointCommittee)
+class JointCommitteeAdmin(ReadOnlyAdmin):
+    list_display = ("organization", "created_at")
+    list_select_related = ("organization",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[JointCommittee]:
+        return super().get_queryset(request).visible_to(request.user)  # type: ignore[attr-defined]
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "kind", "community", "status", "confirmed_on", "last_reported_on")
+    list_filter = ("kind", "status")
+    list_select_related = ("community", "unit", "member__person")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Report]:
+        return super().get_queryset(request).visible_to(request.user)  # type: ignore[attr-defined]
+
+
+@admin.register(ServicePost)
+class ServicePostAdmin(ReadOnlyAdmin):
+    list_display = ("title", "category", "community", "capacity", "claimed", "open")
+    list_filter = ("category", "open")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ServicePost]:
+        return super().get_queryset(request).visible_to(request.user)  # type: ignore[attr-defined]
+
+
+@admin.register(ServiceRecord)
+class ServiceRecordAdmin(ReadOnlyAdmin):
+    list_display = ("member", "community", "employer", "served_on", "hours", "status")
+    list_filter = ("status",)
+    list_select_related = ("member__person", "community", "employer")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ServiceRecord]:
+        return super().get_queryset(request).visible_to(request.user)  # type: ignore[attr-defined]

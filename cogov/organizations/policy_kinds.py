@@ -62,7 +62,7 @@ register(
 register(
     PolicyKind(
         REPORTING,
-        _("双报到 and appraisal"),
+        _("Dual reporting (双报到) and appraisal"),
         ReportingRules,
         description=_("Re-report interval and the grades of the yearly appraisal"),
         source="[U] governance-mechanisms §4.2 (Foshan: half-yearly; no 合格 without a report)",

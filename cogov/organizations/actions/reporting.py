@@ -117,7 +117,7 @@ def _register(actor: Any, kind: str, community: Any, note: str, **who: Any) -> R
             notify(
                 _staff_users(community),
                 "organizations.report_submitted",
-                _("New 双报到: %(who)s") % {"who": report},
+                _("New report to the community (双报到): %(who)s") % {"who": report},
             )
     except IntegrityError:
         raise ActionError(_("Already reported to this community."), field="community") from None
@@ -153,7 +153,11 @@ def confirm_report(*, actor: Any, report: Report, note: str = "") -> Report:
         )
         if report.kind == ReportKind.MEMBER:
             _schedule_re_report(report, today)
-        notify(_reporter_users(report), "organizations.report_confirmed", _("双报到 confirmed"))
+        notify(
+            _reporter_users(report),
+            "organizations.report_confirmed",
+            _("Your report to the community (双报到) is confirmed"),
+        )
     return report
 
 
@@ -170,7 +174,12 @@ def reject_report(*, actor: Any, report: Report, note: str) -> Report:
             actor=actor,
             note=note,
         )
-        notify(_reporter_users(report), "organizations.report_returned", _("双报到 returned"), note)
+        notify(
+            _reporter_users(report),
+            "organizations.report_returned",
+            _("Your report to the community (双报到) was returned"),
+            note,
+        )
     return report
 
 

@@ -66,6 +66,9 @@ def org_list(request: HttpRequest) -> HttpResponse:
             "community": community,
             "q": q,
             "query": query.urlencode(),
+            "desk_community": community
+            if community is not None and user.has_perm("organizations.view_reporting", community)
+            else None,
         },
     )
 
