@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid as uuid_lib
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -100,7 +101,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-RUN_STEPS = {
+RUN_STEPS: dict[str, Callable[..., Any]] = {
     "activate": actions.activate_campaign,
     "close": actions.close_campaign,
     "call_up": actions.call_up_pools,
