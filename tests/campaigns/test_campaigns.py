@@ -571,3 +571,44 @@ def test_create_and_run_from_the_pages(world: Any) -> None:
     other = _client(world.users["community_worker_c2"])
     assert other.post(url, {"step": "close"}).status_code == 404
     assert Campaign.objects.get(pk=campaign.pk).status == "draft"
+
+
+def test_phone_page_and_progress_cost_a_fixed_number_of_queries(world: Any) -> None:
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    from cogov.territory.models import Household
+
+    campaign = _running(world)
+    grid_worker = world.users["grid_worker"]
+    client = _client(grid_worker)
+
+    def cost() -> tuple[int, int]:
+        with CaptureQueriesContext(conn) as phone:
+            assert client.get(f"/campaigns/{campaign.uuid}/my/").status_code == 200
+        with CaptureQueriesContext(conn) as progress:
+            url = f"/api/campaigns/campaigns/{campaign.uuid}/progress"
+            assert client.get(url).status_code == 200
+        return len(phone), len(progress)
+
+    before = cost()
+    building = world.households["G11-1-101"].building
+    for i in range(5):
+        Household.objects.create(building=building, code=f"H-extra-{i}", door=f"9-{i}")
+    actions.add_worker(
+        actor=world.users["street_official"],
+        campaign=campaign,
+        user=User.objects.create_user("vol-extra", password="pw"),
+        role="volunteer",
+        home=world.nodes["G11"],
+        capacity=10,
+    )
+    actions.reassign_households(
+        actor=world.users["street_official"],
+        campaign=campaign,
+        entries=list(CampaignHousehold.objects.filter(campaign=campaign)),
+        to=grid_worker,
+    )
+    actions.assign_households(actor=world.users["street_official"], campaign=campaign)
+    assert CampaignHousehold.objects.filter(campaign=campaign, assignee=grid_worker).count() == 6
+    assert cost() == before
