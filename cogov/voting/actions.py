@@ -382,10 +382,20 @@ def record_ballot(
             _("A proxy ballot needs the reference of the written authorisation."),
             field="document_ref",
         )
-    ballot = _cast(vote, elector, normalise_choice(vote, choice), channel, actor, document_ref)
-    audit.record(
-        actor, f"voting.{channel}_ballot", vote, elector=elector.key, document_ref=document_ref
-    )
+    picked = normalise_choice(vote, choice)
+    with transaction.atomic():
+        ballot = _cast(vote, elector, picked, channel, actor, document_ref)
+        if not vote.secret:
+            # Open votes only: a timed audit row naming the elector, next to a ballot log in
+            # casting order, would link a secret voter to a choice. The participation row keeps
+            # who entered it (`cast_by`) and the proxy reference.
+            audit.record(
+                actor,
+                f"voting.{channel}_ballot",
+                vote,
+                elector=elector.key,
+                document_ref=document_ref,
+            )
     return ballot
 
 

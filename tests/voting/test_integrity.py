@@ -193,6 +193,10 @@ def test_secret_ballot_storage_and_exports_have_no_link(world, client_for):
 
     for p in Participation.objects.filter(vote=vote):
         assert p.ballot_id is None and p.at is None and p.on is None
+    from cogov.core.models import AuditLog
+
+    labels_and_keys = {e.key for e in Elector.objects.filter(vote=vote)}
+    assert not [a for a in AuditLog.objects.all() if a.detail.get("elector") in labels_and_keys]
     ballot_fields = {f.name for f in Ballot._meta.get_fields()}
     assert not ballot_fields & {"elector", "participation", "created_at", "at", "cast_by"}
 
