@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "cogov.open311",
     "cogov.web",
     "cogov.demo",
+    "cogov.assessment",
 ]
 
 MIDDLEWARE = [
