@@ -222,6 +222,21 @@ def trend_to_need(request: HttpRequest) -> HttpResponse:
 # --- resources -----------------------------------------------------------------------------
 
 
+def parse_windows(text: str) -> list[dict[str, Any]]:
+    """Lines like "5,6 09:00-12:00" (days: 0 = Monday … 6 = Sunday); the action validates."""
+    windows = []
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) != 2 or "-" not in parts[1]:
+            if line.strip():
+                windows.append({"days": [], "start": "", "end": ""})  # refused with a message
+            continue
+        days = [int(d) for d in parts[0].split(",") if d.strip().isdigit()]
+        start, _sep, end = parts[1].partition("-")
+        windows.append({"days": days, "start": start, "end": end})
+    return windows
+
+
 @login_required
 def resource_list(request: HttpRequest) -> HttpResponse:
     qs = Resource.objects.visible_to(request.user).with_committed().for_list()
@@ -253,6 +268,7 @@ def resource_new(request: HttpRequest) -> HttpResponse:
             description=p.get("description", ""),
             available_from=parse_date(p.get("available_from", "")) or None,
             available_until=parse_date(p.get("available_until", "")) or None,
+            windows=parse_windows(p.get("windows", "")),
         )
         if resource is not None:
             return redirect("cooperation:resource-detail", uuid=resource.uuid)

@@ -111,3 +111,33 @@ def test_rejected_vote_returns_needs_to_the_list(coop):
     assert project.status == ProjectStatus.REJECTED and need.status == NeedStatus.LISTED
     assert Resource.objects.with_committed().get(pk=res.pk).committed == 0
     assert Project.objects.count() == 1 and Need.objects.count() == 1
+
+
+def test_joint_committee_is_found_for_the_vote(coop):
+    from cogov.organizations.models import JointCommittee
+
+    w = coop
+    secretary = w.users["party_secretary"]
+    JointCommittee.objects.create(organization=w.orgs["committee"])
+    need = actions.raise_need(
+        actor=secretary, community=w.nodes["C1"], title="停车难", category="governance"
+    )
+    actions.list_need(actor=secretary, need=need)
+    res = actions.offer_resource(
+        actor=w.users["unit_liaison"],
+        kind="venue",
+        title="夜间停车位",
+        capacity=20,
+        capacity_unit="位",
+        categories=["governance"],
+    )
+    actions.list_resource(actor=secretary, resource=res)
+    project = actions.propose_project(
+        actor=secretary, title="错峰停车", needs=[need], resources=[(res, 20)]
+    )
+    actions.put_to_vote(actor=secretary, project=project)
+    project.refresh_from_db()
+    assert (
+        project.deciding_organization == w.orgs["committee"]
+        and project.status == ProjectStatus.DELIBERATING
+    )

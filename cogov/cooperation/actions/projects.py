@@ -145,6 +145,23 @@ def propose_project(
     return project
 
 
+def joint_committee_of(community: Any) -> Any:
+    """The body (a party-committee organization) of the community's joint party committee,
+    when the organizations app has one; its members are the electorate of the vote."""
+    from django.core.exceptions import FieldError
+
+    from cogov.organizations.models import Organization
+
+    try:
+        return (
+            Organization.objects.filter(node=community, joint_committee__isnull=False)
+            .order_by("pk")
+            .first()
+        )
+    except FieldError:  # an organizations app without joint committees
+        return None
+
+
 def put_to_vote(
     *,
     actor: Any,
@@ -159,7 +176,9 @@ def put_to_vote(
     if body not in Body.values:
         raise ActionError(_("Choose who deliberates."), field="body")
     if body == Body.JOINT_COMMITTEE and organization is None:
-        raise ActionError(_("Name the joint party committee."), field="organization")
+        organization = joint_committee_of(project.community)
+        if organization is None:
+            raise ActionError(_("Name the joint party committee."), field="organization")
     with transaction.atomic():
         vote = voting_bridge.open_project_vote(
             actor=actor, project=project, body=body, organization=organization, closes_at=closes_at
