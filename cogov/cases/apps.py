@@ -10,3 +10,6 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         # Policy kinds and breach handlers register themselves on import; rules are autodiscovered.
         from . import deadlines, policy_kinds  # noqa: F401
+        from .navigation import register
+
+        register()
