@@ -224,7 +224,7 @@ def trend_to_need(request: HttpRequest) -> HttpResponse:
 
 def parse_windows(text: str) -> list[dict[str, Any]]:
     """Lines like "5,6 09:00-12:00" (days: 0 = Monday … 6 = Sunday); the action validates."""
-    windows = []
+    windows: list[dict[str, Any]] = []
     for line in text.splitlines():
         parts = line.split()
         if len(parts) != 2 or "-" not in parts[1]:
