@@ -316,15 +316,15 @@ def shop(request: HttpRequest) -> HttpResponse:
         if person
         else []
     )
-    balances = (
-        {a.community_id: a.balance for a in Account.objects.filter(person=person, kind="points")}
+    accounts = (
+        list(Account.objects.filter(person=person, kind="points").select_related("community"))
         if person
-        else {}
+        else []
     )
     return render(
         request,
         "points/shop.html",
-        {"items": items[:200], "pending": pending, "mine": mine, "balances": balances},
+        {"items": items[:200], "pending": pending, "mine": mine, "accounts": accounts},
     )
 
 
