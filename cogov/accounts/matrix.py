@@ -65,8 +65,11 @@ def permission(
     predicate: Any,
     also: tuple[str, ...] = (),
     condition: str = "",
+    rule: Callable[[Role], str] | None = None,
 ) -> PermissionSpec:
-    spec = PermissionSpec(name, capability, on, summary, also, condition)
+    """`rule(role)` gives the cell when one capability does not say it (cases: see
+    cogov/cases/predicates.py's CASE_ROLES)."""
+    spec = PermissionSpec(name, capability, on, summary, also, condition, rule)
     PERMISSIONS[name] = spec
     rules.set_perm(name, predicate)  # set, not add: safe if the module is imported twice
     return spec

@@ -27,6 +27,47 @@ CASE_ROLES: dict[str, frozenset[str]] = {
 }
 
 
+# --- the role matrix (docs/permissions.md): what each role's cell says for a case permission
+
+
+def case_cell(
+    *capabilities: str,
+    handler: bool = False,
+    reporter: bool = False,
+    neighbour: bool = False,
+    department: bool = False,
+    anyone: bool = False,
+) -> Any:
+    """A `rule(role)` for cogov.accounts.matrix.permission: global roles reach every case; a
+    role carrying one of `capabilities` in CASE_ROLES reaches the cases of its scope; with
+    `handler`, organization roles that can lead a case (not party organizations) reach the
+    cases dispatched to their organization; with `reporter`/`neighbour`, residents and owners
+    reach the cases they reported / of their community; with `department`, district
+    department staff reach the whistle reports of their department; `anyone`: every role."""
+    from cogov.accounts.matrix import ALLOWED, DENIED, OWN_SCOPE
+    from cogov.accounts.roles import OWN_HOUSEHOLD
+    from cogov.organizations.models import PARTY_KINDS
+
+    def rule(role: Any) -> str:
+        if role.scope == "global" or anyone:
+            return ALLOWED
+        if set(capabilities) & CASE_ROLES.get(role.key, frozenset()):
+            return OWN_SCOPE
+        if (
+            handler
+            and role.can(OWN_ORGANIZATION)
+            and any(k not in PARTY_KINDS for k in role.org_kinds)
+        ):
+            return OWN_SCOPE
+        if (reporter or neighbour) and role.can(OWN_HOUSEHOLD):
+            return OWN_SCOPE
+        if department and "department" in role.org_kinds:
+            return OWN_SCOPE
+        return DENIED
+
+    return rule
+
+
 def case_paths(r: Reach, capability: str) -> list[str]:
     """Territory paths where the user's roles carry a case capability."""
     return sorted(

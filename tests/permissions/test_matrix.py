@@ -18,6 +18,8 @@ from cogov.people.models import Person, ProxyAuthorization, Verification
 from cogov.territory.models import Level, Node
 from tests.world import PERSONAS
 
+from .cases_objects import case_objects
+
 DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
 
 AGREED = {
@@ -113,6 +115,7 @@ def _objects(world: Any, elsewhere: dict[str, Any], persona: str) -> dict[str, l
         "people.import_roster": list(Node.objects.filter(level=Level.COMMUNITY)),
         "people.verify": verifications,
         "people.act_for": proxied,
+        **case_objects(world, elsewhere, persona),
     }
 
 
