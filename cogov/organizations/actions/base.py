@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cogov.core.audit import record
 from cogov.core.errors import ActionError, NotAllowed
@@ -49,7 +50,7 @@ def _check_parent(kind: str, parent: Organization | None, node: Any) -> None:
 def _clean_name(name: str) -> str:
     name = (name or "").strip()
     if not name:
-        raise ActionError(_("A name is required."), field="name")
+        raise ActionError(pgettext("organization", "A name is required."), field="name")
     return name
 
 

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cogov.core import deadlines
 from cogov.core.audit import record
@@ -377,7 +378,7 @@ def log_service(
         raise ActionError(_("That post is in another community."), field="post")
     description = (description or "").strip()
     if not description:
-        raise ActionError(_("Say what was done."), field="description")
+        raise ActionError(pgettext("service record", "Say what was done."), field="description")
     with transaction.atomic():
         rec = ServiceRecord.objects.create(
             community=community,

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cogov.core.models import WorkflowEvent
 from cogov.core.workflow import TransitionTable
@@ -75,7 +76,7 @@ class CommitteeUnit(models.Model):
     seats = models.PositiveSmallIntegerField(_("seats"), default=1)
     rotation_order = models.PositiveIntegerField(_("rotation order"))
     in_rotation = models.BooleanField(_("takes a turn as chair"), default=True)
-    joined_on = models.DateField(_("joined on"))
+    joined_on = models.DateField(pgettext_lazy("committee", "joined on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
     class Meta:
@@ -122,7 +123,7 @@ class CommitteeMember(models.Model):
         related_name="+",
         verbose_name=_("from unit"),
     )
-    full_time = models.BooleanField(_("full-time"), default=False)
+    full_time = models.BooleanField(pgettext_lazy("committee member", "full-time"), default=False)
     title = models.CharField(_("title"), max_length=100, blank=True)
     membership = models.ForeignKey(
         "accounts.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cogov.core.models import WorkflowEvent
 from cogov.core.workflow import TransitionTable
@@ -41,7 +42,7 @@ class ReportKind(models.TextChoices):
 
 class ReportStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("dual reporting", "Confirmed")
     REJECTED = "rejected", _("Returned")
     ENDED = "ended", _("Ended (moved or left)")
 
@@ -184,7 +185,7 @@ class ServicePost(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     community = models.ForeignKey("territory.Node", on_delete=models.PROTECT, related_name="+")
     category = models.CharField(_("category"), max_length=16, choices=PostCategory.choices)
-    title = models.CharField(_("title"), max_length=150)
+    title = models.CharField(pgettext_lazy("service post", "title"), max_length=150)
     description = models.TextField(_("description"), blank=True)
     capacity = models.PositiveIntegerField(_("places"))
     claimed = models.PositiveIntegerField(default=0)
@@ -243,7 +244,7 @@ class PostClaim(models.Model):
 
 class RecordStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("dual reporting", "Confirmed")
     REJECTED = "rejected", _("Rejected")
 
 
