@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cogov.core.models import WorkflowEvent
 from cogov.lib.masking import mask_id_number, mask_phone
@@ -28,7 +29,7 @@ class Gender(models.TextChoices):
 
 class Tag(models.TextChoices):
     ELDERLY_ALONE = "elderly_alone", _("Elderly living alone")
-    DISABLED = "disabled", _("Disabled")
+    DISABLED = "disabled", pgettext_lazy("resident tag", "Disabled")
     LOW_INCOME = "low_income", _("Low income (低保)")
     VETERAN = "veteran", _("Veteran")
     LEFT_BEHIND = "left_behind", _("Left-behind")
@@ -74,7 +75,7 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
 class Person(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     id_number = models.CharField(
