@@ -18,6 +18,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cogov.core.errors import ActionError, NotAllowed
 from cogov.core.notifications import notify
@@ -477,7 +478,7 @@ def add_checkpoint(
     require(actor, "campaigns.run_campaign", campaign)
     name = (name or "").strip()
     if not name:
-        raise ActionError(_("A name is required."), field="name")
+        raise ActionError(pgettext("checkpoint", "A name is required."), field="name")
     if not _in_areas(campaign, node.path):
         raise ActionError(_("The checkpoint must lie in the campaign's areas."), field="node")
     with transaction.atomic():

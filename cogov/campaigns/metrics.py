@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cogov.core.metrics import Period, ratio, register
 
@@ -25,7 +26,12 @@ def _campaigns(node: Any, period: Period) -> Any:
     )
 
 
-@register("campaigns.coverage", _("Campaign coverage"), unit=_("share"), levels=LEVELS)
+@register(
+    "campaigns.coverage",
+    _("Campaign coverage"),
+    unit=pgettext_lazy("metric unit", "share"),
+    levels=LEVELS,
+)
 def coverage(node: Any, period: Period) -> Decimal | None:
     """Households of the node in campaigns active in the period that had been visited by the
     end of the period / those households."""

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from cogov.core.errors import ActionError
@@ -346,7 +347,7 @@ def report_export(request: HttpRequest, uuid: uuid_lib.UUID, fmt: str) -> HttpRe
         _("Name"),
         _("Households"),
         _("Visited"),
-        _("Pending"),
+        pgettext("visit", "Pending"),
         _("Overdue"),
         _("Detail"),
     ]

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cogov.core.metrics import Period, ratio, register
 
@@ -33,7 +34,7 @@ LEVELS = ("district", "street", "community")
 @register(
     "deliberation.participation_rate",
     _("Meeting participation rate"),
-    unit=_("share"),
+    unit=pgettext_lazy("metric unit", "share"),
     levels=LEVELS,
     description=_(
         "Of the people expected at the meetings closed in the period (counted by heads), the "
@@ -57,7 +58,7 @@ def participation_rate(node: Any, period: Period) -> Decimal | None:
 @register(
     "deliberation.resolution_share",
     _("Share of topics that reach a resolution"),
-    unit=_("share"),
+    unit=pgettext_lazy("metric unit", "share"),
     levels=LEVELS,
     description=_(
         "Of the topics accepted into a procedure in the period, the share that were decided "
@@ -87,7 +88,7 @@ def resolution_share(node: Any, period: Period) -> Decimal | None:
 @register(
     "deliberation.implementation_rate",
     _("Resolution implementation rate"),
-    unit=_("share"),
+    unit=pgettext_lazy("metric unit", "share"),
     levels=LEVELS,
     description=_(
         "Of the implementation tasks due in the period (up to today), the share done by their "
@@ -145,7 +146,7 @@ def days_to_decision(node: Any, period: Period) -> Decimal | None:
 @register(
     "deliberation.satisfaction",
     _("Satisfaction with resolutions"),
-    unit=_("share"),
+    unit=pgettext_lazy("metric unit", "share"),
     levels=LEVELS,
     description=_(
         "Mean answer to the scale questions of satisfaction questionnaires closed or open in "

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ServiceType(models.TextChoices):
@@ -48,7 +49,7 @@ class Service(models.Model):
 
 class Datatype(models.TextChoices):
     STRING = "string", _("String")
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("datatype", "Number")
     DATETIME = "datetime", _("Date and time")
     TEXT = "text", _("Text")
     SINGLEVALUELIST = "singlevaluelist", _("One value of a list")
@@ -65,7 +66,7 @@ class ServiceAttribute(models.Model):
         related_name="open311_attributes",
         verbose_name=_("category"),
     )
-    code = models.SlugField(_("code"), max_length=50)
+    code = models.SlugField(pgettext_lazy("service", "code"), max_length=50)
     variable = models.BooleanField(
         _("variable"), default=True, help_text=_("false: an information text, not an input")
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cogov.core.metrics import Period, ratio, register
 
@@ -14,7 +15,7 @@ from cogov.core.metrics import Period, ratio, register
 @register(
     "voting.participation_rate",
     _("Vote participation rate"),
-    unit=_("share"),
+    unit=pgettext_lazy("metric unit", "share"),
     levels=("district", "street", "community"),
     description=_(
         "Electors who took part / electors entitled, over votes opened in the period "

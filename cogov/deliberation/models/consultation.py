@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cogov.core.models import AppendOnlyModel, WorkflowEvent
 from cogov.core.workflow import TransitionTable
@@ -81,7 +82,7 @@ class AbuseReport(models.Model):
 
 
 class AppealStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("appeal", "Pending")
     UPHELD = "upheld", _("Upheld: comment restored")
     REJECTED = "rejected", _("Rejected")
 
@@ -153,7 +154,7 @@ class Survey(models.Model):
         "Resolution", null=True, blank=True, on_delete=models.SET_NULL, related_name="surveys"
     )
     kind = models.CharField(max_length=16, choices=SurveyKind.choices, default="survey")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
     anonymous = models.BooleanField(_("anonymous"), default=False)
     status = models.CharField(max_length=8, choices=SurveyStatus.choices, default="draft")
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
@@ -192,7 +193,7 @@ class Question(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=10, choices=QuestionKind.choices)
-    text = models.CharField(_("question"), max_length=300)
+    text = models.CharField(pgettext_lazy("survey", "question"), max_length=300)
     options = models.JSONField(default=list, blank=True)  # choice labels
     scale_min = models.SmallIntegerField(default=1)
     scale_max = models.SmallIntegerField(default=5)

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cogov.core.models import WorkflowEvent
 from cogov.core.workflow import TransitionTable
@@ -55,7 +56,7 @@ class Resolution(models.Model):
     node = models.ForeignKey(
         "territory.Node", on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
     text = models.TextField(_("text of the resolution"))
     decided_by = models.CharField(_("decided by"), max_length=200, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cogov.core.models import WorkflowEvent
 from cogov.core.workflow import TransitionTable
@@ -54,7 +55,7 @@ class Procedure(models.Model):
     0002); staff compose custom ones for their community from the same step kinds."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    key = models.SlugField(_("key"), max_length=60, unique=True)
+    key = models.SlugField(pgettext_lazy("identifier", "key"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
@@ -87,7 +88,7 @@ class Procedure(models.Model):
 class ProcedureStep(models.Model):
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField(_("order"))
-    key = models.SlugField(_("key"), max_length=40)
+    key = models.SlugField(pgettext_lazy("identifier", "key"), max_length=40)
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=16, choices=StepKind.choices)
     body = models.CharField(_("acting body"), max_length=32, choices=BodyKind.choices)
@@ -181,7 +182,7 @@ class Topic(models.Model):
     node = models.ForeignKey(
         "territory.Node", on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
     description = models.TextField(_("description"))
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     # A generic reference to where the topic came from: "case-category:<code>@<node code>",
@@ -247,7 +248,7 @@ class Cosignature(models.Model):
 
 
 class StepStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("step", "Pending")
     ACTIVE = "active", _("Under way")
     DONE = "done", _("Done")
     RETURNED = "returned", _("Returned")
