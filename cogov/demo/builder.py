@@ -67,6 +67,11 @@ def build(
     with transaction.atomic():
         finish_demo_accounts(ctx, stream(seed, "accounts", "memberships"))
         writer.close()
+    if isinstance(writer, BulkCreateWriter):
+        # A year of cases on the stored district (cogov/demo/activity_cases.py).
+        from .activity_cases import build_case_activity
+
+        ctx.counts["cases"] = build_case_activity(scale, seed, [d.id for d in districts])
     return Report(
         scale,
         seed,
