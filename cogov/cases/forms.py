@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cogov.territory.models import Building
 
@@ -145,7 +146,7 @@ class QuickReportForm(LocationMixin):
         data = super().clean()
         if data.get("handled"):
             if not (data.get("handled_note") or "").strip():
-                self.add_error("handled_note", _("Say what was done."))
+                self.add_error("handled_note", pgettext_lazy("case", "Say what was done."))
             if not data.get("after_photos"):
                 self.add_error("after_photos", _("A photo of the result is required."))
         return data
@@ -224,7 +225,10 @@ class QueueFilterForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(
-        required=False, label=_("Note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        required=False,
+        label=pgettext_lazy("remark", "Note"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

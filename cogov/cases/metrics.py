@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Avg, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cogov.core.metrics import Period, ratio, register
 from cogov.core.policies import get_policy
@@ -22,7 +23,7 @@ from .models import Case, CaseEvent, DepartmentRating, Whistle, WhistleReport
 from .workflow import Resolution, Satisfaction, Status
 
 LEVELS = ("district", "street", "community", "grid")
-PERCENT = _("share")
+PERCENT = pgettext_lazy("metric unit", "share")
 
 
 def _cases(node: Any) -> QuerySet[Case]:

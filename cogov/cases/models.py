@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cogov.core.models import WorkflowEvent
 from cogov.lib.masking import mask_phone
@@ -61,7 +62,7 @@ class Category(models.Model):
         related_name="children",
         verbose_name=_("parent category"),
     )
-    code = models.CharField(_("code"), max_length=16, unique=True)
+    code = models.CharField(pgettext_lazy("category", "code"), max_length=16, unique=True)
     name = models.CharField(_("name"), max_length=60)
     urgency = models.CharField(
         _("default urgency"), max_length=16, choices=Urgency.choices, default=Urgency.GENERAL
@@ -85,7 +86,7 @@ class Category(models.Model):
 
 class Case(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    number = models.CharField(_("number"), max_length=20, unique=True)
+    number = models.CharField(pgettext_lazy("case", "number"), max_length=20, unique=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     work_type = models.CharField(
         _("type"), max_length=16, choices=WorkType.choices, default=WorkType.REQUEST
@@ -315,7 +316,7 @@ class WhistleCategory(models.TextChoices):
 
 class WhistleStatus(models.TextChoices):
     BLOWN = "blown", _("Blown")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("case status", "Closed")
 
 
 class Whistle(models.Model):
@@ -330,7 +331,7 @@ class Whistle(models.Model):
         "territory.Node", on_delete=models.PROTECT, related_name="+", verbose_name=_("street")
     )
     street_path = models.CharField(max_length=255, editable=False)
-    subject = models.CharField(_("subject"), max_length=200)
+    subject = models.CharField(pgettext_lazy("whistle", "subject"), max_length=200)
     lead_department = models.ForeignKey(
         "organizations.Organization",
         on_delete=models.PROTECT,

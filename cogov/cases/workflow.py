@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cogov.core.errors import InvalidTransition
 from cogov.core.workflow import TransitionTable, transition
@@ -28,7 +29,7 @@ from cogov.core.workflow import TransitionTable, transition
 
 class Status(models.TextChoices):
     REPORTED = "reported", _("Reported")
-    VERIFIED = "verified", _("Verified")
+    VERIFIED = "verified", pgettext_lazy("case status", "Verified")
     FILED = "filed", _("Filed")
     DISPATCHED = "dispatched", _("Dispatched")
     RETURNED = "returned", _("Returned as wrongly dispatched")
@@ -40,7 +41,7 @@ class Status(models.TextChoices):
     REPLIED = "replied", _("Replied")
     CHECKED = "checked", _("Checked")
     REVISITED = "revisited", _("Revisited")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("case status", "Closed")
     VOID = "void", _("Void")
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .. import actions
 from .. import forms as f
@@ -234,7 +235,7 @@ _add(
 _add(
     Step(
         "close",
-        _("Close"),
+        pgettext_lazy("case step", "Close"),
         "cases.close_case",
         f.NoteForm,
         lambda u, c, d: actions.close_case(actor=u, case=c, note=d["note"]),
