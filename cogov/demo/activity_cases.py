@@ -195,7 +195,7 @@ def _grids(district_ids: list[int]) -> list[Grid]:
                 buildings=buildings.get(g[0], []),
                 lead_ids=lead_ids,
                 street_office_id=street_office.get(street[0]),
-                grid_worker=(staff.get(("grid_worker", g[0])) or [None])[0],
+                grid_worker=next(iter(staff.get(("grid_worker", g[0]), [])), None),
                 centre=staff.get(("community_worker", community[0]), [])
                 + staff.get(("party_secretary", community[0]), []),
                 handlers={o: org_staff[o] for o in lead_ids if o in org_staff},
@@ -363,7 +363,7 @@ def _one(
         )
     ]
     lead = rng.choice(grid.lead_ids) if grid.lead_ids else grid.street_office_id
-    dept = rng.choice(departments) if departments else (None, None)
+    dept: tuple[Any, Any] = rng.choice(departments) if departments else (None, None)
     status = "reported"
     for step in steps:
         t += _gap(rng, step)
@@ -491,12 +491,12 @@ def _whistle(
     grid: Grid,
     t: dt.datetime,
     actor: int | None,
-    lead: tuple[int, int | None],
+    lead: tuple[Any, Any],
     departments: list[tuple[int, int | None]],
 ) -> None:
     from cogov.cases.models import Whistle, WhistleReport
 
-    if actor is None or lead[0] is None:
+    if actor is None or lead[0] is None or grid.street_id is None:
         return
     street = grid.path.strip("/").split("/")[:2]
     whistle_id = _take(ids, "Whistle")
