@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from cogov.core import deadlines
 from cogov.core.errors import ActionError, NotAllowed
@@ -153,7 +154,7 @@ def test_member_who_has_not_reported_cannot_be_rated_qualified(world: Any) -> No
     secretary = world.users["party_secretary"]
     member = in_service_member(world, world.orgs["unit"])
     for grade in ("qualified", "excellent"):
-        with pytest.raises(ActionError) as exc:
+        with pytest.raises(ActionError) as exc, translation.override("en"):
             actions.appraise_member(
                 actor=secretary, member=member, community=world.nodes["C1"], year=YEAR, grade=grade
             )
