@@ -67,9 +67,11 @@ def record_manual_score(
         raise ActionError("not a manual indicator of this round", field="indicator")
     with transaction.atomic():
         score, _ = ManualScore.objects.update_or_create(
-            round=round, node=node, indicator=indicator,
+            round=round,
+            node=node,
+            indicator=indicator,
             defaults={"value": value, "evaluator": actor},
-        )  # fmt: skip
+        )
         round.evaluators.add(actor)
         audit.record(actor, "assessment.manual_score", round, node=node.pk, value=value)
     return score
@@ -85,7 +87,7 @@ def _store_results(rnd: Round, results: list[dict[str, Any]]) -> None:
             rank=r["rank"],
             grade=r["grade"],
             blocks=r["blocks"],
-        )  # fmt: skip
+        )
         for r in results
     )
 
@@ -114,9 +116,13 @@ def publish_round(*, actor: Any, round: Round) -> Round:
     _require(actor, "assessment.manage_round", round)
     with transaction.atomic():
         transition(
-            round, RoundStatus.PUBLISHED, table=ROUND_TRANSITIONS, events=RoundEvent,
-            actor=actor, extra_updates={"published_at": timezone.now()},
-        )  # fmt: skip
+            round,
+            RoundStatus.PUBLISHED,
+            table=ROUND_TRANSITIONS,
+            events=RoundEvent,
+            actor=actor,
+            extra_updates={"published_at": timezone.now()},
+        )
         SystemVersion.objects.filter(pk=round.version_id).update(frozen=True)
     return round
 

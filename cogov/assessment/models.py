@@ -1,4 +1,4 @@
-"""Indicator systems (versioned trees), evaluation rounds with frozen snapshots, appeals, rollups."""
+"""Indicator systems (versioned trees), rounds with frozen snapshots, appeals, rollups."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cogov.accounts.scopes import reach
 from cogov.core.models import WorkflowEvent
@@ -29,7 +30,7 @@ class Kind(models.TextChoices):
 
 class IndicatorSystem(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    key = models.SlugField(_("key"), max_length=64, unique=True)
+    key = models.SlugField(_("system key"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -81,7 +82,7 @@ class Indicator(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    kind = models.CharField(_("tree level"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
     order = models.PositiveIntegerField(default=0)
     metric_key = models.CharField(_("metric"), max_length=100, blank=True)
@@ -103,9 +104,9 @@ class Indicator(models.Model):
 
 
 class RoundStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    COMPUTED = "computed", _("Computed")
-    PUBLISHED = "published", _("Published")
+    DRAFT = "draft", pgettext_lazy("round status", "Draft")
+    COMPUTED = "computed", pgettext_lazy("round status", "Computed")
+    PUBLISHED = "published", pgettext_lazy("round status", "Published")
 
 
 ROUND_TRANSITIONS = TransitionTable(
@@ -139,7 +140,10 @@ class Round(models.Model):
     name = models.CharField(_("name"), max_length=200)
     version = models.ForeignKey(SystemVersion, on_delete=models.PROTECT, related_name="rounds")
     scope = models.ForeignKey(
-        "territory.Node", on_delete=models.PROTECT, related_name="+", verbose_name=_("scope")
+        "territory.Node",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("evaluation scope"),
     )
     level = models.CharField(_("units evaluated"), max_length=16)
     period_start = models.DateField(_("period start"))
@@ -183,6 +187,9 @@ class ManualScore(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.indicator_id}@{self.node_id}: {self.value}"
+
 
 class Result(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="results")
@@ -198,9 +205,12 @@ class Result(models.Model):
             models.UniqueConstraint(fields=["round", "node"], name="assessment_result_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.node_id} {self.score}"
+
 
 class AppealStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("appeal status", "Open")
     ACCEPTED = "accepted", _("Accepted")
     REJECTED = "rejected", _("Rejected")
 
@@ -220,6 +230,9 @@ class Appeal(models.Model):
         max_length=16, choices=AppealStatus.choices, default=AppealStatus.OPEN
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"appeal {self.uuid}"
 
 
 class AppealEvent(WorkflowEvent):
@@ -245,3 +258,6 @@ class Rollup(models.Model):
             )
         ]
         indexes = [models.Index(fields=["node", "period_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.metric}@{self.node_id} {self.period_start}..{self.period_end}"

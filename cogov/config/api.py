@@ -55,6 +55,7 @@ def _register_routers() -> None:
         ("cogov.deliberation.api", "/deliberation/"),
         ("cogov.cases.api", "/cases/"),
         ("cogov.campaigns.api", "/campaigns/"),
+        ("cogov.assessment.api", "/assessment/"),
         ("cogov.cooperation.api", "/cooperation/"),
         ("cogov.accounts.api", "/accounts/"),
         ("cogov.core.api", "/core/"),

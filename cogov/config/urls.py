@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cases/", include("cogov.cases.urls")),
     path("campaigns/", include("cogov.campaigns.urls")),
     path("cooperation/", include("cogov.cooperation.urls")),
+    path("assessment/", include("cogov.assessment.urls")),
     path("open311/v2/", include("cogov.open311.urls")),
     path("", include("cogov.web.urls")),
 ]

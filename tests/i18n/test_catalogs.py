@@ -40,6 +40,7 @@ TRANSLATED_APPS = [
     "deliberation",
     "campaigns",
     "organizations",
+    "assessment",
 ]
 PROJECT_CATALOG = "locale"  # under BASE_DIR (cogov/): strings outside the apps (config, lib)
 LANGUAGE = "zh_Hans"

@@ -5,6 +5,7 @@ Directions are "benefit" (more is better) or "cost" (less is better), one per co
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -187,7 +188,7 @@ def membership(value: float, points: Sequence[float], shape: str = "triangular")
     else:
         raise ValueError("shape is 'triangular' or 'trapezoidal'")
     flat = [v for pair in plateaus for v in pair]
-    if any(b < a for a, b in zip(flat, flat[1:], strict=False)) or not plateaus:
+    if any(b < a for a, b in itertools.pairwise(flat)) or not plateaus:
         raise ValueError("grade points ascend")
     k = len(plateaus)
     mu = np.zeros(k)

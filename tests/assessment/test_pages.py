@@ -1,0 +1,82 @@
+"""Pages, export, API and the rollup command over HTTP, per persona."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from cogov.assessment import actions
+from cogov.assessment.defaults import install_default_system
+from cogov.assessment.models import Rollup
+from cogov.core.metrics import Period
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published(world):  # type: ignore[no-untyped-def]
+    version, _skipped = install_default_system()
+    period = Period.year(2026)
+    rnd = actions.create_round(
+        actor=world.users["evaluator"], version=version, scope=world.nodes["D"],
+        level="community", start=period.start, end=period.end, name="2026年度考评",
+    )  # fmt: skip
+    actions.compute_round(actor=world.users["evaluator"], round=rnd)
+    actions.publish_round(actor=world.users["evaluator"], round=rnd)
+    return rnd
+
+
+def test_round_page_per_persona(world, client_for, published):
+    url = f"/assessment/rounds/{published.uuid}/"
+    page = client_for("evaluator").get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert all(name in html for name in ("幸福社区", "和平社区", "光明社区"))
+    street = client_for("street_official").get(url).content.decode()
+    assert "幸福社区" in street and "光明社区" not in street  # S2's community is not theirs
+    assert client_for("resident").get(url).status_code == 404
+    assert client_for("outsider").get("/assessment/").status_code in (200, 302)
+    assert "2026年度考评" not in client_for("resident").get("/assessment/").content.decode()
+
+
+def test_export_xlsx(client_for, published):
+    resp = client_for("evaluator").get(f"/assessment/rounds/{published.uuid}/export.xlsx")
+    assert resp.status_code == 200
+    ws = load_workbook(io.BytesIO(resp.content)).active
+    assert ws.max_row == 4  # header + three communities
+
+
+def test_api_steps(client_for, published, world):
+    api = client_for("evaluator")
+    data = api.get(f"/api/assessment/rounds/{published.uuid}").json()
+    assert data["status"] == "published" and len(data["results"]) == 3
+    resp = api.post(f"/api/assessment/rounds/{published.uuid}/compute")
+    assert resp.status_code == 400  # a published round is frozen
+    resp = client_for("street_official").post(f"/api/assessment/rounds/{published.uuid}/publish")
+    assert resp.status_code == 403
+
+
+def test_rollup_command(world):
+    call_command("rollup", "2026", "--metric", "territory.grids")
+    row = Rollup.objects.get(metric="territory.grids", node=world.nodes["C1"])
+    assert row.value == 2 and not row.dirty
+
+
+def test_dashboard_drill_down_reads_rollups(world, client_for):
+    district = world.nodes["D"]
+    url = f"/assessment/dashboard/{district.uuid}/?metric=territory.grids&period=2026"
+    page = client_for("evaluator").get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "第一街道" in html and "第二街道" in html
+    assert f"/assessment/dashboard/{world.nodes['S1'].uuid}/" in html  # drill down
+    assert Rollup.objects.filter(metric="territory.grids", node=world.nodes["S1"]).exists()
+    # a street official sees their street's dashboard, not the other street's
+    s2 = f"/assessment/dashboard/{world.nodes['S2'].uuid}/"
+    assert client_for("street_official").get(s2).status_code == 404
+    s1 = client_for("street_official").get(f"/assessment/dashboard/{world.nodes['S1'].uuid}/")
+    assert s1.status_code == 200 and "幸福社区" in s1.content.decode()
+    assert client_for("resident").get(url).status_code == 404
