@@ -23,3 +23,15 @@ def client_for(world: World):  # type: ignore[no-untyped-def]
         return client
 
     return make
+
+
+@pytest.fixture
+def english(settings: Any) -> Any:
+    """Run a test in English: messages of actions (translation.override) and pages requested
+    without a language cookie or Accept-Language (LANGUAGE_CODE). The default is zh-hans; use this
+    in tests that assert on the English msgids."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

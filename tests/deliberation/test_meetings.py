@@ -46,6 +46,7 @@ def test_owners_assembly_needs_fifteen_days_notice(delib) -> None:
     assert later.status == "in_session"
 
 
+@pytest.mark.usefixtures("english")  # asserts on English messages
 def test_quorum_is_counted_live(delib, client_for) -> None:
     w = delib
     meeting = a.schedule_meeting(

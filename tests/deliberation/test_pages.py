@@ -36,6 +36,7 @@ def test_recurring_cases_are_suggested(delib, client_for) -> None:
     assert client_for("resident").get("/deliberation/suggestions/").status_code == 404
 
 
+@pytest.mark.usefixtures("english")  # asserts on English messages
 def test_survey_pages(delib, client_for) -> None:
     w = delib
     staff = client_for("community_worker")

@@ -89,6 +89,7 @@ def test_invalid_choices_are_refused(world):
     assert not Participation.objects.filter(vote=vote).exists()
 
 
+@pytest.mark.usefixtures("english")  # asserts on English messages
 def test_phases_and_events(world):
     worker = world.users["community_worker"]
     opens = timezone.now() + dt.timedelta(days=1)
@@ -141,6 +142,7 @@ def test_proxy_needs_a_written_authorisation_reference(world):
     assert p.channel == "proxy" and p.document_ref == "委托书 2026-017"
 
 
+@pytest.mark.usefixtures("english")  # asserts on English messages
 def test_one_time_codes_are_hashed_and_usable_once(world, client_for):
     vote = households_vote(world)
     issued = actions.issue_codes(actor=world.users["community_worker"], vote=vote)
@@ -165,6 +167,7 @@ def test_one_time_codes_are_hashed_and_usable_once(world, client_for):
         actions.cast_with_code(actor=None, vote=vote, code="AAAA-BBBB-CCCC", choice="for")
 
 
+@pytest.mark.usefixtures("english")  # asserts on English messages
 def test_reissuing_a_code_revokes_the_old_one(world):
     vote = households_vote(world)
     worker = world.users["community_worker"]

@@ -27,6 +27,7 @@ def _estate_vote(world, secret=True, code="440111002098"):  # type: ignore[no-un
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("english")  # asserts on English messages
 def test_a_second_ballot_of_the_same_voter_is_refused_and_changes_nothing(world):
     estate, vote = _estate_vote(world)
     paper(world, vote, estate.units[0], "for")

@@ -32,6 +32,7 @@ def threshold(result: Result, name: str):  # type: ignore[no-untyped-def]
 AREAS = ["100"] * 8 + ["300"]
 
 
+@pytest.mark.usefixtures("english")  # asserts on English messages
 def test_participation_misses_two_thirds_of_area_by_one_unit_and_says_so(
     world, owners_vote, client_for
 ):
@@ -140,6 +141,7 @@ def test_unsold_units_count_as_one_owner(world, owners_vote):
     assert _unused.entitled_heads == 9  # the first vote's snapshot did not change
 
 
+@pytest.mark.usefixtures("english")  # asserts on English messages
 def test_co_owners_cast_one_vote_and_several_units_make_one_owner(
     world, owners_vote, django_user_model
 ):
