@@ -23,6 +23,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cogov.core.errors import ActionError
 
@@ -96,7 +97,9 @@ def append(
     amount = q(amount)
     balance = q(account.balance) + amount
     if balance < 0:
-        raise ActionError("not enough points on the account", field="amount", code="insufficient")
+        raise ActionError(
+            gettext("not enough points on the account"), field="amount", code="insufficient"
+        )
     entry = Entry(
         account=account,
         seq=account.entry_count + 1,

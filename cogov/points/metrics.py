@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cogov.core.metrics import Period, ratio, register
 
@@ -37,7 +38,7 @@ def _residents(node: Any) -> int:
 @register(
     "points.volunteer_participation_rate",
     _("Volunteer participation rate"),
-    unit=_("share"),
+    unit=pgettext_lazy("metric unit", "share"),
     levels=LEVELS,
 )
 def participation_rate(node: Any, period: Period) -> Decimal | None:
@@ -71,7 +72,7 @@ def hours_per_1000(node: Any, period: Period) -> Decimal | None:
 @register(
     "points.active_party_member_share",
     _("Share of active party members"),
-    unit=_("share"),
+    unit=pgettext_lazy("metric unit", "share"),
     levels=LEVELS,
 )
 def active_party_members(node: Any, period: Period) -> Decimal | None:

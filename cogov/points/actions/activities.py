@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cogov.core import audit
 from cogov.core.errors import ActionError, InvalidTransition
@@ -52,23 +53,25 @@ def create_activity(
     require(actor, "points.create_activity", community)
     if organizer is not None:
         if organizer.node_id != community.pk:
-            raise ActionError("the organizer is not based in this community", field="organizer")
+            raise ActionError(
+                gettext("the organizer is not based in this community"), field="organizer"
+            )
         if not (
             actor.has_perm("points.manage_points", community)
             or any(g.organization_id == organizer.pk for g in _grants(actor))
         ):
-            raise ActionError("you do not act for this organization", field="organizer")
+            raise ActionError(gettext("you do not act for this organization"), field="organizer")
     elif not actor.has_perm("points.manage_points", community):
-        raise ActionError("name the organization you organize for", field="organizer")
+        raise ActionError(gettext("name the organization you organize for"), field="organizer")
     if not title.strip():
-        raise ActionError("give the activity a title", field="title")
+        raise ActionError(gettext("give the activity a title"), field="title")
     policy = get_policy(VOLUNTEER, community, on=timezone.localdate(starts_at))
     if policy.type_of(activity_type) is None:
-        raise ActionError("unknown activity type", field="activity_type")
+        raise ActionError(gettext("unknown activity type"), field="activity_type")
     if ends_at <= starts_at:
-        raise ActionError("the activity must end after it starts", field="ends_at")
+        raise ActionError(gettext("the activity must end after it starts"), field="ends_at")
     if capacity < 1:
-        raise ActionError("at least one place", field="capacity")
+        raise ActionError(gettext("at least one place"), field="capacity")
     with transaction.atomic():
         activity = Activity.objects.create(
             community=community,
@@ -144,10 +147,10 @@ def sign_up(*, actor: Any, activity: Activity) -> Signup:
     with transaction.atomic():
         locked = Activity.objects.select_for_update().get(pk=activity.pk)
         if locked.status != ActivityStatus.OPEN or locked.ends_at <= timezone.now():
-            raise ActionError("the activity is not open for sign-up", code="closed")
+            raise ActionError(gettext("the activity is not open for sign-up"), code="closed")
         active = Signup.objects.filter(activity=locked).exclude(status=SignupStatus.CANCELLED)
         if active.filter(person=person).exists():
-            raise ActionError("you have already signed up", code="duplicate")
+            raise ActionError(gettext("you have already signed up"), code="duplicate")
         taken = active.filter(status=SignupStatus.CONFIRMED).count()
         status = SignupStatus.CONFIRMED if taken < locked.capacity else SignupStatus.WAITLISTED
         signup = Signup.objects.create(activity=locked, person=person, status=status)
@@ -161,7 +164,7 @@ def cancel_signup(*, actor: Any, signup: Signup) -> Signup | None:
     if signup.person.user_id != actor.pk:
         require(actor, "points.manage_activity", signup.activity)
     if signup.checked_in_at is not None:
-        raise ActionError("already checked in", code="checked_in")
+        raise ActionError(gettext("already checked in"), code="checked_in")
     with transaction.atomic():
         Activity.objects.select_for_update().get(pk=signup.activity_id)
         signup.refresh_from_db()
@@ -215,17 +218,19 @@ def check_in(*, actor: Any, signup: Signup, code: str) -> Signup:
     now = timezone.now()
     activity = signup.activity
     if signup.status != SignupStatus.CONFIRMED:
-        raise ActionError("only a confirmed sign-up checks in", code="not_confirmed")
+        raise ActionError(gettext("only a confirmed sign-up checks in"), code="not_confirmed")
     if not activity.starts_at - dt.timedelta(hours=1) <= now <= activity.ends_at:
-        raise ActionError("check-in is open from an hour before the start to the end", code="time")
+        raise ActionError(
+            gettext("check-in is open from an hour before the start to the end"), code="time"
+        )
     if not codes.check_code(activity.code_secret, "in", code, now, _code_seconds(activity)):
-        raise ActionError("wrong or expired code", field="code", code="bad_code")
+        raise ActionError(gettext("wrong or expired code"), field="code", code="bad_code")
     with transaction.atomic():
         moved = Signup.objects.filter(pk=signup.pk, checked_in_at__isnull=True).update(
             checked_in_at=now
         )
         if not moved:
-            raise ActionError("already checked in", code="checked_in")
+            raise ActionError(gettext("already checked in"), code="checked_in")
         signup.checked_in_at = now
         _event(signup, actor, "checked_in", signup.status, method="code")
     return signup
@@ -237,16 +242,16 @@ def check_out(*, actor: Any, signup: Signup, code: str) -> Signup:
     now = timezone.now()
     activity = signup.activity
     if signup.checked_in_at is None:
-        raise ActionError("check in first", code="not_checked_in")
+        raise ActionError(gettext("check in first"), code="not_checked_in")
     if not codes.check_code(activity.code_secret, "out", code, now, _code_seconds(activity)):
-        raise ActionError("wrong or expired code", field="code", code="bad_code")
+        raise ActionError(gettext("wrong or expired code"), field="code", code="bad_code")
     with transaction.atomic():
         hours = compute_hours(activity, signup.checked_in_at, now)
         moved = Signup.objects.filter(pk=signup.pk, checked_out_at__isnull=True).update(
             checked_out_at=now, hours=hours
         )
         if not moved:
-            raise ActionError("already checked out", code="checked_out")
+            raise ActionError(gettext("already checked out"), code="checked_out")
         signup.checked_out_at, signup.hours = now, hours
         _event(signup, actor, "checked_out", signup.status, method="code", hours=str(hours))
         award(actor=actor, signup=signup)
@@ -258,7 +263,7 @@ def confirm_attendance(*, actor: Any, signup: Signup, hours: Decimal | None = No
     Without `hours`, the scheduled duration counts."""
     require(actor, "points.manage_activity", signup.activity)
     if signup.status != SignupStatus.CONFIRMED:
-        raise ActionError("only a confirmed sign-up is confirmed", code="not_confirmed")
+        raise ActionError(gettext("only a confirmed sign-up is confirmed"), code="not_confirmed")
     activity = signup.activity
     start = signup.checked_in_at or activity.starts_at
     if hours is None:
@@ -266,13 +271,15 @@ def confirm_attendance(*, actor: Any, signup: Signup, hours: Decimal | None = No
     hours = ledger.q(hours)
     scheduled = Decimal((activity.ends_at - activity.starts_at).total_seconds()) / 3600
     if hours <= 0 or hours > scheduled:
-        raise ActionError("hours must be positive and within the activity's time", field="hours")
+        raise ActionError(
+            gettext("hours must be positive and within the activity's time"), field="hours"
+        )
     with transaction.atomic():
         moved = Signup.objects.filter(pk=signup.pk, checked_out_at__isnull=True).update(
             checked_in_at=start, checked_out_at=activity.ends_at, hours=hours, confirmed_by=actor
         )
         if not moved:
-            raise ActionError("attendance is already recorded", code="checked_out")
+            raise ActionError(gettext("attendance is already recorded"), code="checked_out")
         signup.checked_in_at, signup.checked_out_at, signup.hours = start, activity.ends_at, hours
         signup.confirmed_by = actor
         _event(signup, actor, "confirmed", signup.status, method="staff", hours=str(hours))
@@ -315,7 +322,7 @@ def award(*, actor: Any, signup: Signup) -> tuple[Entry | None, Entry | None]:
     day of service; an award cut by a cap records the uncut amount in its evidence."""
     signup = Signup.objects.select_related("activity__community", "person").get(pk=signup.pk)
     if signup.checked_out_at is None or signup.hours <= 0:
-        raise ActionError("no attendance recorded", code="not_attended")
+        raise ActionError(gettext("no attendance recorded"), code="not_attended")
     activity = signup.activity
     community = activity.community
     day = timezone.localdate(signup.checked_out_at)
@@ -382,7 +389,7 @@ def issue_certificate(
     if person.user_id != actor.pk:
         require(actor, "points.manage_points", community)
     if end < start:
-        raise ActionError("the period ends before it starts", field="end")
+        raise ActionError(gettext("the period ends before it starts"), field="end")
     from cogov.organizations.models import Organization, OrgKind
 
     lo, hi = Period(start, end + dt.timedelta(days=1)).bounds()
@@ -394,7 +401,7 @@ def issue_certificate(
         .order_by("activity__starts_at")
     )
     if not signups:
-        raise ActionError("no recorded service in this period", code="empty")
+        raise ActionError(gettext("no recorded service in this period"), code="empty")
     issuer = Organization.objects.filter(node=community, kind=OrgKind.RESIDENTS_COMMITTEE).first()
     content = [
         {

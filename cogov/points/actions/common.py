@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from cogov.core.errors import ActionError, NotAllowed
 
@@ -26,7 +27,7 @@ def account_for(person: Any, community: Any, kind: str) -> Account:
     """The person's account of `kind` in `community`, opened on first use. Safe when two
     transactions open it at once (the unique constraint decides, the loser reads the row)."""
     if community is None:
-        raise ActionError("the resident has no community", field="person")
+        raise ActionError(gettext("the resident has no community"), field="person")
     with transaction.atomic():
         account, _created = Account.objects.get_or_create(
             person=person, community=community, kind=kind
@@ -39,5 +40,7 @@ def person_required(actor: Any) -> Any:
 
     person = person_of(actor)
     if person is None:
-        raise ActionError("your account is not linked to a resident record", field="person")
+        raise ActionError(
+            gettext("your account is not linked to a resident record"), field="person"
+        )
     return person

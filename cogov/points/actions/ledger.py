@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from cogov.core import audit
 from cogov.core.errors import ActionError
@@ -22,15 +23,17 @@ def reverse_entry(*, actor: Any, entry: Entry, reason: str) -> Entry:
     are undone by their own actions (cancel the redemption), not here."""
     require(actor, "points.correct_ledger", entry.account)
     if not reason.strip():
-        raise ActionError("give the reason for the correction", field="reason")
+        raise ActionError(gettext("give the reason for the correction"), field="reason")
     if entry.kind == EntryKind.TRANSFER or entry.redemption_id:
-        raise ActionError("transfers and shop payments are undone by their own actions")
+        raise ActionError(gettext("transfers and shop payments are undone by their own actions"))
     if entry.reverses_id:
-        raise ActionError("a correction is not reversed; append a new entry instead")
+        raise ActionError(gettext("a correction is not reversed; append a new entry instead"))
     with transaction.atomic():
         (account,) = ledger.lock(entry.account)
         if Entry.objects.filter(reverses=entry).exists():
-            raise ActionError("this entry has already been reversed", code="already_reversed")
+            raise ActionError(
+                gettext("this entry has already been reversed"), code="already_reversed"
+            )
         correction = ledger.append(
             account,
             kind=EntryKind.ADJUST,
@@ -52,9 +55,9 @@ def adjust(*, actor: Any, account: Account, amount: Decimal, reason: str) -> Ent
     require(actor, "points.correct_ledger", account)
     amount = ledger.q(amount)
     if amount == 0:
-        raise ActionError("an adjustment is not zero", field="amount")
+        raise ActionError(gettext("an adjustment is not zero"), field="amount")
     if not reason.strip():
-        raise ActionError("give the reason for the adjustment", field="reason")
+        raise ActionError(gettext("give the reason for the adjustment"), field="reason")
     with transaction.atomic():
         (locked,) = ledger.lock(account)
         entry = ledger.append(
@@ -71,7 +74,7 @@ def expire(*, actor: Any, account: Account, amount: Decimal, reason: str) -> Ent
     require(actor, "points.correct_ledger", account)
     amount = ledger.q(amount)
     if amount <= 0:
-        raise ActionError("the amount to expire is positive", field="amount")
+        raise ActionError(gettext("the amount to expire is positive"), field="amount")
     with transaction.atomic():
         (locked,) = ledger.lock(account)
         entry = ledger.append(

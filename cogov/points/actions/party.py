@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from cogov.core import audit
 from cogov.core.errors import ActionError, NotAllowed
@@ -38,10 +39,12 @@ def claim_party_record(
     scheme = get_policy(PARTY, node, on=occurred_on)
     item = scheme.item(code)
     if item is None:
-        raise ActionError("unknown item of the scheme", field="code")
+        raise ActionError(gettext("unknown item of the scheme"), field="code")
     evidence = [e for e in (evidence or []) if e]
     if item.evidence_required and not evidence:
-        raise ActionError("this item needs evidence", field="evidence", code="evidence_required")
+        raise ActionError(
+            gettext("this item needs evidence"), field="evidence", code="evidence_required"
+        )
     with transaction.atomic():
         record = PartyRecord.objects.create(
             member=member,

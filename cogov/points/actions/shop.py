@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cogov.core import audit
 from cogov.core.errors import ActionError
@@ -33,11 +34,11 @@ def create_item(
 ) -> ShopItem:
     require(actor, "points.manage_shop", community)
     if not name.strip():
-        raise ActionError("give the item a name", field="name")
+        raise ActionError(gettext("give the item a name"), field="name")
     if ledger.q(price) <= 0:
-        raise ActionError("the price is positive", field="price")
+        raise ActionError(gettext("the price is positive"), field="price")
     if stock < 0:
-        raise ActionError("stock cannot be negative", field="stock")
+        raise ActionError(gettext("stock cannot be negative"), field="stock")
     with transaction.atomic():
         item = ShopItem.objects.create(
             community=community,
@@ -54,13 +55,15 @@ def restock(*, actor: Any, item: ShopItem, quantity: int) -> ShopItem:
     """Add (or, with a negative quantity, take out) stock; never below zero."""
     require(actor, "points.manage_shop", item)
     if quantity == 0:
-        raise ActionError("the quantity is not zero", field="quantity")
+        raise ActionError(gettext("the quantity is not zero"), field="quantity")
     with transaction.atomic():
         moved = ShopItem.objects.filter(pk=item.pk, stock__gte=-quantity).update(
             stock=F("stock") + quantity
         )
         if not moved:
-            raise ActionError("not that much in stock", field="quantity", code="out_of_stock")
+            raise ActionError(
+                gettext("not that much in stock"), field="quantity", code="out_of_stock"
+            )
         item.refresh_from_db()
         audit.record(actor, "points.restock", item, quantity=quantity, stock=item.stock)
     return item
@@ -73,14 +76,14 @@ def redeem(*, actor: Any, item: ShopItem) -> Redemption:
     require(actor, "points.redeem", item)
     person = person_required(actor)
     if not item.active:
-        raise ActionError("this item is not on sale", code="inactive")
+        raise ActionError(gettext("this item is not on sale"), code="inactive")
     account = account_for(person, item.community, AccountKind.POINTS)
     with transaction.atomic():
         taken = ShopItem.objects.filter(pk=item.pk, active=True, stock__gte=1).update(
             stock=F("stock") - 1
         )
         if not taken:
-            raise ActionError("out of stock", code="out_of_stock")
+            raise ActionError(gettext("out of stock"), code="out_of_stock")
         (locked,) = ledger.lock(account)
         price = ShopItem.objects.values_list("price", flat=True).get(pk=item.pk)
         redemption = Redemption.objects.create(item=item, account=locked, points=price)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cogov.core import audit
 from cogov.core.errors import ActionError
@@ -26,7 +27,7 @@ def record_relation(*, actor: Any, person: Any, relative: Any, relation: str) ->
 
     require(actor, "points.manage_points", community_of(person))
     if person.pk == relative.pk:
-        raise ActionError("a person is not their own relative", field="relative")
+        raise ActionError(gettext("a person is not their own relative"), field="relative")
     with transaction.atomic():
         row, _ = Relation.objects.get_or_create(
             person=person, relative=relative, defaults={"relation": relation, "recorded_by": actor}
@@ -61,15 +62,15 @@ def transfer_time(
     may not go below zero, and the two entries name each other's account."""
     require(actor, "points.use_account", source)
     if source.kind != AccountKind.TIME:
-        raise ActionError("only time-bank units are transferred", field="source")
+        raise ActionError(gettext("only time-bank units are transferred"), field="source")
     hours = ledger.q(hours)
     if hours <= 0:
-        raise ActionError("transfer a positive number of hours", field="hours")
+        raise ActionError(gettext("transfer a positive number of hours"), field="hours")
     if recipient.pk == source.person_id:
-        raise ActionError("choose someone else", field="recipient")
+        raise ActionError(gettext("choose someone else"), field="recipient")
     if not may_receive(source, recipient):
         raise ActionError(
-            "transfers go to the same household or a recorded relative",
+            gettext("transfers go to the same household or a recorded relative"),
             field="recipient",
             code="not_relative",
         )
@@ -115,12 +116,12 @@ def spend_time(*, actor: Any, account: Account, hours: Decimal, service: str) ->
     if not (actor.has_perm("points.use_account", account)):
         require(actor, "points.correct_ledger", account)
     if account.kind != AccountKind.TIME:
-        raise ActionError("services are paid with time-bank units", field="account")
+        raise ActionError(gettext("services are paid with time-bank units"), field="account")
     hours = ledger.q(hours)
     if hours <= 0:
-        raise ActionError("a positive number of hours", field="hours")
+        raise ActionError(gettext("a positive number of hours"), field="hours")
     if not service.strip():
-        raise ActionError("name the service", field="service")
+        raise ActionError(gettext("name the service"), field="service")
     with transaction.atomic():
         (locked,) = ledger.lock(account)
         entry = ledger.append(

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cogov.core.models import AppendOnlyModel, WorkflowEvent
 
@@ -19,7 +20,7 @@ def _secret() -> str:
 
 
 class ActivityStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("activity", "Open")
     CLOSED = "closed", _("Closed")
     CANCELLED = "cancelled", _("Cancelled")
 
@@ -74,10 +75,10 @@ class Activity(models.Model):
         verbose_name=_("organizer"),
         help_text=_("a unit or social organization; empty: the community itself"),
     )
-    title = models.CharField(_("title"), max_length=150)
+    title = models.CharField(pgettext_lazy("activity", "title"), max_length=150)
     description = models.TextField(_("description"), blank=True)
     activity_type = models.CharField(_("activity type"), max_length=32)
-    location = models.CharField(_("location"), max_length=200, blank=True)
+    location = models.CharField(pgettext_lazy("activity", "location"), max_length=200, blank=True)
     starts_at = models.DateTimeField(_("starts at"), db_index=True)
     ends_at = models.DateTimeField(_("ends at"))
     capacity = models.PositiveIntegerField(_("places"))
@@ -108,7 +109,7 @@ class Activity(models.Model):
 
 
 class SignupStatus(models.TextChoices):
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("sign-up", "Confirmed")
     WAITLISTED = "waitlisted", _("On the waiting list")
     CANCELLED = "cancelled", _("Cancelled")
 

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cogov.core.models import AppendOnlyModel, AppendOnlyQuerySet
 
@@ -113,7 +114,7 @@ class Entry(AppendOnlyModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     memo = models.CharField(_("memo"), max_length=200, blank=True)
-    rule = models.CharField(_("rule"), max_length=64, blank=True)
+    rule = models.CharField(pgettext_lazy("points", "rule"), max_length=64, blank=True)
     idempotency_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
     reverses = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"

@@ -9,12 +9,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cogov.core.models import WorkflowEvent
 
 
 class RecordStatus(models.TextChoices):
-    CLAIMED = "claimed", _("Claimed")
+    CLAIMED = "claimed", pgettext_lazy("party points", "Claimed")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
 
