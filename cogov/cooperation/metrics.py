@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cogov.core.metrics import Period, ratio, register
 
@@ -29,7 +30,7 @@ from .models import (
 )
 
 LEVELS = ("district", "street", "community", "grid")
-SHARE = _("share")
+SHARE = pgettext_lazy("metric unit", "share")
 
 
 def _in(period: Period, field: str) -> Q:

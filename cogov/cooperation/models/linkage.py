@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cogov.core.models import AppendOnlyModel
 
@@ -63,8 +64,12 @@ class SocialWorkerCertification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    level = models.CharField(_("level"), max_length=16, choices=CertLevel.choices)
-    certificate_no = models.CharField(_("certificate number"), max_length=40)
+    level = models.CharField(
+        pgettext_lazy("certificate", "level"), max_length=16, choices=CertLevel.choices
+    )
+    certificate_no = models.CharField(
+        pgettext_lazy("certificate", "certificate number"), max_length=40
+    )
     issued_on = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     organization = models.ForeignKey(
@@ -141,7 +146,7 @@ class LedgerEntry(AppendOnlyModel):
     direction = models.CharField(max_length=3, choices=LedgerDirection.choices)
     in_kind = models.BooleanField(_("in kind"), default=False)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
-    item = models.CharField(_("item"), max_length=100, blank=True)
+    item = models.CharField(pgettext_lazy("charity", "item"), max_length=100, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
     donor_name = models.CharField(_("donor"), max_length=150, blank=True)
     donor_organization = models.ForeignKey(

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cogov.core.models import WorkflowEvent
 from cogov.core.workflow import TransitionTable
@@ -78,7 +79,7 @@ class Need(models.Model):
         "territory.Building", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     territory_path = models.CharField(max_length=255, editable=False)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("co-construction", "title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     category = models.CharField(_("category"), max_length=16, choices=ServiceCategory.choices)
     wanted_kinds = models.JSONField(_("kinds of resource wanted"), default=list, blank=True)
@@ -152,7 +153,7 @@ class ResourceStatus(models.TextChoices):
     LISTED = "listed", _("Listed (verified)")
     CLAIMED = "claimed", _("Claimed by the community")
     EXHAUSTED = "exhausted", _("Used up")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", pgettext_lazy("offer", "Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
@@ -192,7 +193,7 @@ class Resource(models.Model):
         verbose_name=_("offered by"),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=ResourceKind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("co-construction", "title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     categories = models.JSONField(_("categories served"), default=list, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"))
@@ -284,7 +285,7 @@ class Project(models.Model):
         "territory.Node", on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
     )
     territory_path = models.CharField(max_length=255, editable=False)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("co-construction", "title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.PROPOSED
