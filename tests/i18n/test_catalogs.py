@@ -40,6 +40,8 @@ TRANSLATED_APPS = [
     "deliberation",
     "campaigns",
     "organizations",
+    "points",
+    "cooperation",
     "assessment",
 ]
 PROJECT_CATALOG = "locale"  # under BASE_DIR (cogov/): strings outside the apps (config, lib)
