@@ -10,3 +10,6 @@ class DeliberationConfig(AppConfig):
     def ready(self) -> None:
         # Policy kinds, permissions, step kinds, deadline handlers and metrics register on import.
         from . import actions, metrics, policy_kinds, rules  # noqa: F401
+        from .navigation import register
+
+        register()

@@ -10,7 +10,9 @@ from fractions import Fraction
 from types import SimpleNamespace
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import BodyKind
 
@@ -101,7 +103,6 @@ def open_motion_vote(*, actor: Any, meeting: Any, motion: Any) -> Any:
     """Create and open an open (show-of-hands) vote of the meeting's electorate in the voting
     app; returns the vote."""
     from cogov.voting import actions
-    from cogov.voting.models import Mode
 
     vote = actions.create_vote(
         actor=actor,
@@ -111,7 +112,7 @@ def open_motion_vote(*, actor: Any, meeting: Any, motion: Any) -> Any:
         electorate=meeting.electorate,
         rule=meeting.rule,
         opens_at=timezone.now(),
-        mode=Mode.MEETING,
+        mode="meeting",
         matter=meeting.matter,
         organization=meeting.organization,
         secret=False,
@@ -120,19 +121,22 @@ def open_motion_vote(*, actor: Any, meeting: Any, motion: Any) -> Any:
 
 
 def vote_of(motion: Any) -> Any:
-    from cogov.voting.models import Vote
+    from cogov.core.errors import ActionError
+    from cogov.voting import selectors
 
-    return Vote.objects.get(uuid=motion.vote_uuid)
+    vote = selectors.vote_by_uuid(motion.vote_uuid)
+    if vote is None:
+        raise ActionError(str(_("This motion has no vote.")), field="motion")
+    return vote
 
 
 def record_hands(*, actor: Any, motion: Any, choices: dict[str, str]) -> int:
     """Record, for each participant key, the choice shown in the hall as a paper ballot of
     the voting app. Returns the number recorded."""
-    from cogov.voting import actions
-    from cogov.voting.models import Elector
+    from cogov.voting import actions, selectors
 
     vote = vote_of(motion)
-    electors = {e.key: e for e in Elector.objects.filter(vote=vote, key__in=list(choices))}
+    electors = selectors.electors_by_key(vote, list(choices))
     count = 0
     for key, choice in choices.items():
         elector = electors.get(key)
@@ -160,4 +164,15 @@ def close_and_tally(*, actor: Any, motion: Any) -> dict[str, Any]:
 
 
 def results_url(motion: Any) -> str:
-    return f"/voting/{motion.vote_uuid}/" if motion.vote_uuid else ""
+    return reverse("voting:results", kwargs={"uuid": motion.vote_uuid}) if motion.vote_uuid else ""
+
+
+def results_for(user: Any, motion: Any) -> dict[str, Any] | None:
+    """The context of the voting app's results partial (voting/_results.html) for the
+    motion's vote, or None when there is no vote or `user` may not see its results."""
+    from cogov.voting import selectors
+
+    vote = selectors.vote_by_uuid(motion.vote_uuid) if motion.vote_uuid else None
+    if vote is None or not user.has_perm("voting.view_results", vote):
+        return None
+    return selectors.results_context(vote)

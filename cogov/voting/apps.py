@@ -10,3 +10,6 @@ class VotingConfig(AppConfig):
     def ready(self) -> None:
         # Policy kinds, rule sets, electorates and metrics register on import.
         from . import electorates, metrics, policy_kinds, rulesets  # noqa: F401
+        from .navigation import register
+
+        register()

@@ -6,6 +6,7 @@ app_name = "voting"
 
 urlpatterns = [
     path("", views.vote_list, name="vote-list"),
+    path("new/", views.vote_create, name="vote-create"),
     path("<uuid:uuid>/", views.vote_detail, name="vote-detail"),
     path("<uuid:uuid>/cast/", views.cast, name="cast"),
     path("<uuid:uuid>/step/<slug:name>/", views.step, name="step"),

@@ -13,17 +13,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cogov.core.errors import ActionError, NotAllowed
+from cogov.organizations.models import Organization
+from cogov.territory.models import Level, Node
 from cogov.web.access import get_visible_or_404
 
-from . import actions, integrity
+from . import actions, integrity, selectors
+from .forms import VoteForm
 from .models import Ballot, BallotKind, Channel, Elector, ElectorAccount, Participation, Vote
-from .thresholds import THRESHOLD_LABELS, Result
 
 
 def _vote(request: HttpRequest, uuid: Any, perm: str = "voting.view_vote") -> Vote:
@@ -39,10 +44,106 @@ def _options(vote: Vote) -> list[dict[str, str]]:
     return [{"key": k, "label": vote.option_label(k)} for k in vote.option_keys()]
 
 
+def _organisable_communities(user: Any) -> Any:
+    """The communities whose votes `user` organises (a few dozen at most: filtered in Python
+    because the permission is a rules predicate)."""
+    communities = Node.objects.visible_to(user).filter(level=Level.COMMUNITY).order_by("code")
+    allowed = [n.pk for n in communities if user.has_perm("voting.organize_vote", n)]
+    return Node.objects.filter(pk__in=allowed).order_by("code")
+
+
 @login_required
 def vote_list(request: HttpRequest) -> HttpResponse:
-    votes = Vote.objects.visible_to(request.user).select_related("node").order_by("-opens_at")
-    return render(request, "voting/vote_list.html", {"votes": votes[:100], "section": "voting"})
+    """The votes the user may see, grouped by community; `?community=<uuid>` shows one."""
+    user: Any = request.user
+    votes = Vote.objects.visible_to(user).select_related("node").order_by("node__code", "-opens_at")
+    communities = Node.objects.visible_to(user).filter(
+        pk__in=Vote.objects.visible_to(user).values("node_id")
+    )
+    community = None
+    if request.GET.get("community"):
+        community = get_visible_or_404(Node.objects, user, uuid=request.GET["community"])
+        votes = votes.filter(node=community)
+    groups: dict[Any, list[Vote]] = {}
+    for vote in votes[:200]:
+        groups.setdefault(vote.node, []).append(vote)
+    return render(
+        request,
+        "voting/vote_list.html",
+        {
+            "groups": list(groups.items()),
+            "community": community,
+            "communities": communities.order_by("code"),
+            "can_create": _organisable_communities(user).exists(),
+            "section": "voting",
+        },
+    )
+
+
+@login_required
+def vote_create(request: HttpRequest) -> HttpResponse:
+    """Staff draft one vote per question and, unless told not to, open them at once."""
+    user: Any = request.user
+    communities = _organisable_communities(user)
+    if not communities.exists():
+        raise Http404
+    organizations = (
+        Organization.objects.visible_to(user)
+        .filter(node__in=communities)
+        .order_by("node__code", "name")
+    )
+    initial: dict[str, Any] = {"opens_at": timezone.localtime().replace(second=0, microsecond=0)}
+    if request.GET.get("community"):
+        initial["community"] = communities.filter(uuid=request.GET["community"]).first()
+    form = VoteForm(
+        request.POST or None,
+        initial=initial,
+        communities=communities,
+        organizations=organizations,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        questions = data["question_list"]
+        options = [{"key": str(i), "label": o} for i, o in enumerate(data["option_list"], 1)]
+        created: list[Vote] = []
+        try:
+            with transaction.atomic():
+                for i, question in enumerate(questions, 1):
+                    if len(questions) == 1:
+                        title, description = data["title"], question
+                    else:
+                        title = f"{data['title']} ({i}/{len(questions)}): {question}"[:200]
+                        description = ""
+                    if data["description"]:
+                        description = f"{description}\n\n{data['description']}".strip()
+                    vote = actions.create_vote(
+                        actor=user,
+                        node=data["community"],
+                        organization=data["organization"],
+                        title=title,
+                        description=description,
+                        electorate=data["electorate"],
+                        rule=data["rule"],
+                        matter=data["matter"],
+                        ballot_kind=data["ballot_kind"],
+                        options=options,
+                        secret=data["secret"],
+                        mode=data["mode"],
+                        opens_at=data["opens_at"],
+                        closes_at=data["closes_at"],
+                    )
+                    if data["open_now"]:
+                        vote = actions.open_vote(actor=user, vote=vote)
+                    created.append(vote)
+        except (ActionError, NotAllowed) as exc:
+            field = getattr(exc, "field", None)
+            form.add_error(field if field in form.fields else None, exc.message)
+        else:
+            if len(created) == 1:
+                return redirect("voting:vote-detail", uuid=created[0].uuid)
+            url = reverse("voting:vote-list") + f"?community={data['community'].uuid}"
+            return redirect(url)
+    return render(request, "voting/vote_form.html", {"form": form, "section": "voting"})
 
 
 @login_required
@@ -135,49 +236,11 @@ def step(request: HttpRequest, uuid: Any, name: str) -> HttpResponse:
 @login_required
 def results(request: HttpRequest, uuid: Any) -> HttpResponse:
     vote = _vote(request, uuid, "voting.view_results")
-    if vote.result:
-        result = Result.from_dict(vote.result)
-        provisional = False
-    else:
-        from .tally import tally
-
-        result = tally(vote)
-        provisional = True
-    chart = {
-        "labels": [vote.option_label(k) for k in result.counts],
-        "heads": [str(float_free(v["heads"])) for v in result.counts.values()],
-        "area": [str(float_free(v["area"])) for v in result.counts.values()],
-        "weighted": bool(vote.rule_snapshot.get("weighted")),
-    }
     return render(
         request,
         "voting/results.html",
-        {
-            "vote": vote,
-            "result": result,
-            "provisional": provisional,
-            "thresholds": [
-                {"t": t, "label": THRESHOLD_LABELS.get(t.name, t.name)} for t in result.thresholds
-            ],
-            "failed": [str(THRESHOLD_LABELS.get(t.name, t.name)) for t in result.failed_thresholds],
-            "counts": [{"label": vote.option_label(k), **v} for k, v in result.counts.items()],
-            "ranking": [
-                {**row, "label": vote.option_label(row["option"])} for row in result.ranking
-            ],
-            "chart": chart,
-            "digest": vote.digest,
-            "section": "voting",
-        },
+        {"vote": vote, "r": selectors.results_context(vote), "section": "voting"},
     )
-
-
-def float_free(fraction_text: str) -> str:
-    """ "1593/2" → "796.50" for the chart (Decimal arithmetic, never float)."""
-    from decimal import Decimal
-    from fractions import Fraction
-
-    f = Fraction(fraction_text)
-    return f"{(Decimal(f.numerator) / Decimal(f.denominator)).quantize(Decimal('0.01'))}"
 
 
 @login_required

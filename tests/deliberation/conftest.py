@@ -88,3 +88,13 @@ def hold_meeting(
     a.close_meeting(actor=staff, meeting=meeting)
     a.write_minutes(actor=staff, meeting=meeting, minutes=minutes)
     return meeting
+
+
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> Any:
+    """These tests read English messages; the shipped zh-hans catalog would translate them."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -53,6 +53,11 @@ def _meeting_over_http(topic: Topic, staff: Client) -> None:
         _post(staff, base + "close-vote/", {"motion": motion.uuid})
         motion.refresh_from_db()
         assert motion.status == "carried", motion.result
+        # The meeting page embeds the voting app's results: every threshold and the chart.
+        page = staff.get(base).content.decode()
+        assert 'data-testid="vote-results"' in page and "Results in the voting app" not in page
+        assert 'data-threshold="quorum"' in page and 'data-threshold="majority"' in page
+        assert f'id="results-chart-{motion.vote_uuid}"' in page
     _post(staff, base + "close/")
     _post(staff, base + "write-minutes/", {"minutes": "纪要：一致同意。"})
     assert staff.get(base + "minutes/").status_code == 200

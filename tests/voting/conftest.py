@@ -97,3 +97,13 @@ def owners_vote(world: World):  # type: ignore[no-untyped-def]
         return estate, vote
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> Any:
+    """These tests read English messages; the shipped zh-hans catalog would translate them."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -202,6 +202,6 @@ def test_mobile_ballot_page_and_results_page(world, client_for):
     results = resident.get(f"/voting/{vote.uuid}/results/").content.decode()
     assert "vendor/echarts/echarts.min.js" in results
     assert "quorum" in results and "majority" in results and "1/8" in results
-    assert 'id="results-data"' in results
+    assert f'id="results-chart-{vote.uuid}-data"' in results
     verify = resident.get(f"/voting/{vote.uuid}/verify/")
     assert verify.status_code == 200

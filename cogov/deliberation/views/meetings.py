@@ -93,6 +93,7 @@ def _context(request: HttpRequest, meeting: Meeting) -> dict:  # type: ignore[ty
     )
     for m in motions:
         m.results_url = voting_bridge.results_url(m)  # type: ignore[attr-defined]
+        m.vote_results = voting_bridge.results_for(user, m)  # type: ignore[attr-defined]
     return {
         "meeting": meeting,
         "participants": participants,
