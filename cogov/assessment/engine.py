@@ -224,3 +224,24 @@ def _score(x: np.ndarray, w: np.ndarray, dirs: list[str], params: dict[str, Any]
             out.append(res.score)
         return np.array(out)
     raise ValueError(f"unknown scoring method {method!r}")
+
+
+def profiles(snap: dict[str, Any]) -> dict[str, Any]:
+    """Each unit's indicator values normalised to 0-100 (min-max, higher is better), for the
+    radar: {"indicators": [name, ...], "units": {unit id: [value, ...]}}."""
+    units = snap.get("units", [])
+    cols = []
+    for ind in snap.get("indicators", []):
+        column = [snap["values"][str(u["id"])].get(str(ind["id"])) for u in units]
+        present = [v for v in column if v is not None]
+        if present:
+            worst = min(present) if ind["direction"] == "benefit" else max(present)
+            cols.append((ind, [worst if v is None else v for v in column]))
+    if not units or not cols:
+        return {"indicators": [], "units": {}}
+    x = np.array([c[1] for c in cols], dtype=float).T
+    y = 100 * methods.normalise(x, [c[0]["direction"] for c in cols], "minmax")
+    return {
+        "indicators": [c[0]["name"] for c in cols],
+        "units": {str(u["id"]): [round(float(v), 2) for v in y[i]] for i, u in enumerate(units)},
+    }

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from cogov.web.access import get_visible_or_404
 
 from .defaults import block_analysis
+from .engine import profiles
 from .models import Round
 
 GRADE_LABELS = {
@@ -39,10 +40,19 @@ def round_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     rnd = get_visible_or_404(Round.objects.select_related("scope"), request.user, uuid=uuid)
     results = _results(rnd, request.user)
     analysis = block_analysis(results, {r.node_id: r.node.name for r in results})
+    prof = profiles(rnd.snapshot)
+    radar = {
+        "indicators": prof["indicators"],
+        "units": [
+            {"name": r.node.name, "values": prof["units"].get(str(r.node_id), [])} for r in results
+        ],
+    }
+    template = "assessment/round_print.html" if "print" in request.GET else None
     return render(
         request,
-        "assessment/round_detail.html",
+        template or "assessment/round_detail.html",
         {
+            "radar": radar,
             "round": rnd,
             "results": results,
             "grades": GRADE_LABELS,

@@ -80,3 +80,20 @@ def test_dashboard_drill_down_reads_rollups(world, client_for):
     s1 = client_for("street_official").get(f"/assessment/dashboard/{world.nodes['S1'].uuid}/")
     assert s1.status_code == 200 and "幸福社区" in s1.content.decode()
     assert client_for("resident").get(url).status_code == 404
+
+
+def test_radar_profiles_and_print_page(client_for, published):
+    from cogov.assessment.engine import profiles
+
+    snap = {
+        "units": [{"id": 1}, {"id": 2}],
+        "indicators": [{"id": 7, "name": "a", "direction": "cost"}],
+        "values": {"1": {"7": 3.0}, "2": {"7": 1.0}},
+    }
+    assert profiles(snap) == {"indicators": ["a"], "units": {"1": [0.0], "2": [100.0]}}
+    page = client_for("evaluator").get(f"/assessment/rounds/{published.uuid}/?print=1")
+    assert page.status_code == 200 and "window.print()" in page.content.decode()
+    assert (
+        'id="radar-data"'
+        in client_for("evaluator").get(f"/assessment/rounds/{published.uuid}/").content.decode()
+    )
