@@ -13,3 +13,6 @@ class CooperationConfig(AppConfig):
         # files stay untouched.
         from . import handoff, policy_kinds  # noqa: F401
         from .actions import wishes  # noqa: F401  (the claim-timeout breach handler)
+        from .navigation import register
+
+        register()

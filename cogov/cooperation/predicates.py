@@ -138,3 +138,52 @@ def resident_anywhere(user: Any, node: Any = None) -> bool:
     r = reach(user)
     paths = access.role_paths(r, access.RESIDENT_ROLES)
     return bool(paths) if node is None else access.under(paths, _path(node))
+
+
+# --- the role matrix (docs/permissions.md): what each role's cell says for a permission
+
+# Roles whose account is linked to a resident record by what the role is (beneficiaries).
+LINKED_ROLES = frozenset({"resident", "owner", "party_member"})
+
+
+def coop_cell(
+    *,
+    manage: bool = False,
+    verify: bool = False,
+    verify_community: bool = False,
+    people: bool = False,
+    audience: bool = False,
+    organizations_only: bool = False,
+    residents: bool = False,
+    beneficiary: bool = False,
+    organization: bool = False,
+    own: bool = False,
+) -> Any:
+    """A `rule(role)` for cogov.accounts.matrix.permission, from the same role sets as the
+    predicates above: `manage` (access.MANAGE_ROLES); `verify` / `people` (the role's
+    capability; `verify_community`: only roles whose scope holds a whole community);
+    `audience` (every role reaches its community's lists; with `organizations_only`, only
+    roles acting for an organization); `residents` (residents and owners); `beneficiary`
+    (roles linked to a resident record); `organization` (the rows of the role's
+    organization); `own` (what the user did: offered, claimed, raised). Global roles are
+    allowed when one of the scope-based sets applies."""
+    from cogov.accounts.matrix import ALLOWED, DENIED, OWN_SCOPE
+
+    def rule(role: Any) -> str:
+        if role.scope == "global" and (manage or verify or verify_community or people or audience):
+            return ALLOWED
+        if (
+            (manage and role.key in access.MANAGE_ROLES)
+            or (verify and role.can(VERIFY))
+            or (verify_community and role.can(VERIFY) and role.level != "grid")
+            or (people and role.can(PEOPLE))
+            or (audience and (not organizations_only or role.scope == "organization"))
+            or (residents and role.key in access.RESIDENT_ROLES)
+            or (beneficiary and role.key in LINKED_ROLES)
+            or (organization and role.scope == "organization")
+            or own
+        ):
+            return OWN_SCOPE
+        return DENIED
+
+    return rule

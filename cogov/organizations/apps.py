@@ -10,3 +10,6 @@ class OrganizationsConfig(AppConfig):
     def ready(self) -> None:
         from . import policy_kinds  # noqa: F401  (registrations)
         from .actions import reporting  # noqa: F401  (deadline handlers)
+        from .navigation import register
+
+        register()

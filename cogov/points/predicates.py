@@ -153,3 +153,43 @@ def item_visible(user: Any, item: Any) -> bool:
     from .models import ShopItem
 
     return item is not None and ShopItem.objects.visible_to(user).filter(pk=item.pk).exists()
+
+
+# --- the role matrix (docs/permissions.md): what each role's cell says for a points permission
+
+# Roles whose account is linked to a resident record by what the role is: residents and owners
+# (verified against their household), party members (through their member record).
+LINKED_ROLES = frozenset({"resident", "owner", "party_member"})
+
+
+def points_cell(
+    *capabilities: str,
+    organizer: str = "",
+    linked: str = "",
+    member: bool = False,
+) -> Any:
+    """A `rule(role)` for cogov.accounts.matrix.permission: administrators reach everything
+    when the permission follows a capability; a role carrying one of `capabilities` in
+    POINTS_ROLES reaches the communities of its scope. `organizer="any"`: members of the
+    organizing organization (the activities it organizes); `organizer="based"`: units and
+    social organizations in the community they are based in. `linked`: the cell of the roles
+    linked to a resident record (LINKED_ROLES); `member`: party members for themselves."""
+    from cogov.accounts.matrix import ALLOWED, DENIED, OWN_SCOPE
+    from cogov.organizations.models import PARTY_KINDS
+
+    def rule(role: Any) -> str:
+        if role.scope == "global" and capabilities:
+            return ALLOWED
+        if set(capabilities) & POINTS_ROLES.get(role.key, frozenset()):
+            return OWN_SCOPE
+        if organizer and role.can(OWN_ORGANIZATION):
+            kinds = set(role.org_kinds) - {"department"} - {k.value for k in PARTY_KINDS}
+            if organizer == "any" or kinds:
+                return OWN_SCOPE
+        if linked and role.key in LINKED_ROLES:
+            return linked
+        if member and role.key == "party_member":
+            return OWN_SCOPE
+        return DENIED
+
+    return rule

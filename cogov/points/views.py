@@ -98,7 +98,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "points/calendar.html",
         {
             "days": sorted(days.items()),
-            "nav": selectors.month_nav(year, month),
+            "month_nav": selectors.month_nav(year, month),
             "creatable": creatable,
         },
     )

@@ -19,6 +19,7 @@ from cogov.territory.models import Level, Node
 from tests.world import PERSONAS
 
 from .cases_objects import case_objects
+from .cooperation_objects import cooperation_objects
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
 
@@ -116,6 +117,7 @@ def _objects(world: Any, elsewhere: dict[str, Any], persona: str) -> dict[str, l
         "people.verify": verifications,
         "people.act_for": proxied,
         **case_objects(world, elsewhere, persona),
+        **cooperation_objects(world, elsewhere, persona),
     }
 
 
