@@ -41,6 +41,7 @@ def test_map_of_a_node_outside_the_scope_is_404(world: Any, client_for: Any) -> 
     assert client_for("community_worker").get(url).status_code == 404
 
 
+@pytest.mark.usefixtures("english")  # asserts on English messages
 def test_ranking_and_its_exports(world: Any, client_for: Any) -> None:
     client = client_for("admin")
     response = client.get("/cases/ranking/", {"period": "2026-01", "level": "community"})

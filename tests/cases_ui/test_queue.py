@@ -26,6 +26,7 @@ def filed(world: Any, **kwargs: Any) -> Case:
     return case
 
 
+@pytest.mark.usefixtures("english")  # asserts on English messages
 def test_queue_lists_what_waits_for_the_user(world: Any, client_for: Any) -> None:
     mine = report(world, x=0.5)
     elsewhere = report(world, "community_worker_c2", x=2.5)
