@@ -64,12 +64,13 @@ class VoteForm(forms.Form):
     mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices, initial=Mode.WRITTEN)
     secret = forms.BooleanField(label=_("Secret ballot"), required=False, initial=True)
     opens_at = forms.DateTimeField(
-        label=_("Opens at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Opens at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     closes_at = forms.DateTimeField(
         label=_("Closes at"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Required for a written vote over a period; a meeting vote is closed by hand."),
     )
     open_now = forms.BooleanField(
