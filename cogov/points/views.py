@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from cogov.core.errors import ActionError
@@ -287,7 +288,12 @@ def shop(request: HttpRequest) -> HttpResponse:
                 uuid=request.POST.get("redemption"),
             )
             if kind == "pickup":
-                _try(request, actions.confirm_pickup, _("Handed over."), redemption=redemption)
+                _try(
+                    request,
+                    actions.confirm_pickup,
+                    pgettext("shop", "Handed over."),
+                    redemption=redemption,
+                )
             elif kind == "cancel":
                 _try(
                     request,
