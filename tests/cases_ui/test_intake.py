@@ -70,7 +70,9 @@ def test_resident_report_at_a_building_and_anonymously(world: Any, client_for: A
 
 
 @pytest.mark.usefixtures("english")  # asserts on English messages
-def test_resident_report_without_a_place_is_refused(world: Any, client_for: Any) -> None:
+def test_resident_report_without_a_place_is_refused(
+    world: Any, client_for: Any, english: Any
+) -> None:
     response = client_for("resident").post(
         "/cases/report/", {"category": "0101", "description": "x"}
     )

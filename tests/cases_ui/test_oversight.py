@@ -42,7 +42,7 @@ def test_map_of_a_node_outside_the_scope_is_404(world: Any, client_for: Any) -> 
 
 
 @pytest.mark.usefixtures("english")  # asserts on English messages
-def test_ranking_and_its_exports(world: Any, client_for: Any) -> None:
+def test_ranking_and_its_exports(world: Any, client_for: Any, english: Any) -> None:
     client = client_for("admin")
     response = client.get("/cases/ranking/", {"period": "2026-01", "level": "community"})
     assert response.status_code == 200

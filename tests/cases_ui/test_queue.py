@@ -27,7 +27,7 @@ def filed(world: Any, **kwargs: Any) -> Case:
 
 
 @pytest.mark.usefixtures("english")  # asserts on English messages
-def test_queue_lists_what_waits_for_the_user(world: Any, client_for: Any) -> None:
+def test_queue_lists_what_waits_for_the_user(world: Any, client_for: Any, english: Any) -> None:
     mine = report(world, x=0.5)
     elsewhere = report(world, "community_worker_c2", x=2.5)
     body = client_for("community_worker").get("/cases/").content.decode()
