@@ -35,6 +35,9 @@ class Report:
     counts: dict[str, int]
     first_ids: dict[str, int]
     rows: dict[str, int] = field(default_factory=dict)
+    # The ids after the generator's rows (exclusive): the activity modules' actions write more
+    # rows to some demo tables (memberships of committee members), after these.
+    end_ids: dict[str, int] = field(default_factory=dict)
 
 
 def build(
@@ -67,11 +70,19 @@ def build(
     with transaction.atomic():
         finish_demo_accounts(ctx, stream(seed, "accounts", "memberships"))
         writer.close()
+    end_ids = dict(ctx.ids.next)
     if isinstance(writer, BulkCreateWriter):
         # A year of cases on the stored district (cogov/demo/activity_cases.py).
         from .activity_cases import build_case_activity
 
         ctx.counts["cases"] = build_case_activity(scale, seed, [d.id for d in districts])
+        # Co-construction and volunteering in the first community (activity_cooperation.py,
+        # activity_points.py): through the apps' actions, a fixed small volume.
+        from .activity_cooperation import build_cooperation_activity
+        from .activity_points import build_points_activity
+
+        ctx.counts["cooperation"] = build_cooperation_activity(seed)
+        ctx.counts["volunteer_signups"] = build_points_activity(seed)
     return Report(
         scale,
         seed,
@@ -81,6 +92,7 @@ def build(
         dict(sorted(ctx.counts.items())),
         first_ids,
         dict(writer.rows_written),
+        end_ids,
     )
 
 

@@ -57,8 +57,11 @@ class Digest:
         return h.hexdigest()
 
 
-def database_digest(since: dict[str, int] | None = None) -> str:
-    """The digest of the demo tables as stored (rows with id ≥ since[table], all by default)."""
+def database_digest(
+    since: dict[str, int] | None = None, until: dict[str, int] | None = None
+) -> str:
+    """The digest of the demo tables as stored (rows with since[table] ≤ id < until[table],
+    all by default)."""
     from .tables import TABLES
 
     digest = Digest()
@@ -66,6 +69,8 @@ def database_digest(since: dict[str, int] | None = None) -> str:
         qs = table.model._default_manager.order_by("pk")
         if since:
             qs = qs.filter(pk__gte=since.get(table.name, 1))
+        if until and table.name in until:
+            qs = qs.filter(pk__lt=until[table.name])
         for row in qs.values_list(*table.columns).iterator(chunk_size=5000):
             digest.add(table, tuple(row))
     return digest.hexdigest()
