@@ -1,6 +1,6 @@
-"""The objects the role-matrix test checks the voting permissions against: votes of two
-communities of the world (both streets) and of the other district, drafts (nobody on a roll yet) and closed
-ones (results published)."""
+"""The objects the role-matrix test checks the voting permissions against: votes of the
+world's three communities (both streets) and of the other district, drafts (nobody on a roll
+yet) and closed ones (results published)."""
 
 from __future__ import annotations
 
