@@ -20,6 +20,7 @@ from tests.world import PERSONAS
 
 from .cases_objects import case_objects
 from .cooperation_objects import cooperation_objects
+from .voting_objects import voting_objects
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
 
@@ -117,6 +118,7 @@ def _objects(world: Any, elsewhere: dict[str, Any], persona: str) -> dict[str, l
         "people.verify": verifications,
         "people.act_for": proxied,
         **case_objects(world, elsewhere, persona),
+        **voting_objects(world, elsewhere, persona),
         **cooperation_objects(world, elsewhere, persona),
     }
 
