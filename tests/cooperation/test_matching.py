@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cogov.cooperation import actions, matching
 from cogov.core.actions import set_policy
@@ -50,9 +50,10 @@ def setup(w):  # type: ignore[no-untyped-def]
 
 def test_ranked_and_explained(world):
     need, near, far = setup(world)
-    found = matching.suggestions_for_need(need)
+    with translation.override("en"):  # the explanations are checked in English
+        found = matching.suggestions_for_need(need)
+        best = found[0].as_dict()
     assert [s.resource for s in found] == [near, far]
-    best = found[0].as_dict()
     keys = [c["key"] for c in best["components"]]
     assert keys == ["category", "distance", "capacity", "record"]
     by_key = {c["key"]: c for c in best["components"]}
