@@ -227,3 +227,12 @@ def test_login_page_is_chinese_by_default_and_english_after_switching() -> None:
     assert "<h1>Sign in</h1>" in page
     assert "Username" in page
     assert "登录" not in page
+
+
+def test_the_browser_language_does_not_override_chinese() -> None:
+    # An English-language browser still gets Chinese until the user picks English.
+    page = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").get("/accounts/login/").content.decode()
+    assert '<html lang="zh-hans">' in page and "<h1>登录</h1>" in page
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-CN")
+    client.cookies["django_language"] = "en"
+    assert "<h1>Sign in</h1>" in client.get("/accounts/login/").content.decode()

@@ -171,11 +171,12 @@ def test_appraisal_page_refuses_qualified_without_report_and_shows_scores(
     year = timezone.localdate().year
     page = client_for("party_secretary").get(url, {"year": year})
     assert page.status_code == 200 and member.person.name in page.content.decode()
-    response = client_for("party_secretary").post(
+    secretary = client_for("party_secretary")
+    secretary.cookies["django_language"] = "en"  # the message is checked in English
+    response = secretary.post(
         f"{url}?year={year}",
         {"member": member.uuid, "grade": "qualified"},
         follow=True,
-        HTTP_ACCEPT_LANGUAGE="en",  # the message is checked in English
     )
     assert "has not reported" in response.content.decode()
     assert not Appraisal.objects.exists()
