@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 from .models import Elector, Vote
-from .thresholds import THRESHOLD_LABELS, Result
+from .thresholds import TERM_LABELS, THRESHOLD_LABELS, Result
 
 
 def vote_by_uuid(uuid: uuid_lib.UUID | str | None) -> Vote | None:
@@ -65,7 +65,14 @@ def results_context(vote: Vote) -> dict[str, Any]:
         "result": result,
         "provisional": provisional,
         "thresholds": [
-            {"t": t, "label": THRESHOLD_LABELS.get(t.name, t.name)} for t in result.thresholds
+            {
+                "t": t,
+                "label": THRESHOLD_LABELS.get(t.name, t.name),
+                "what": TERM_LABELS.get(t.what, t.what),
+                "measure": TERM_LABELS.get(t.measure, t.measure),
+                "base": TERM_LABELS.get(t.base, t.base),
+            }
+            for t in result.thresholds
         ],
         "failed": [str(THRESHOLD_LABELS.get(t.name, t.name)) for t in result.failed_thresholds],
         "counts": [{"label": vote.option_label(k), **v} for k, v in result.counts.items()],

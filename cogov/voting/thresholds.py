@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MEASURE_LABELS = {"heads": _("persons"), "area": _("exclusive area (m²)")}
 THRESHOLD_LABELS = {
@@ -21,6 +22,18 @@ THRESHOLD_LABELS = {
     "approval_owners": _("Approval by participating owners"),
     "quorum": _("Quorum (present)"),
     "majority": _("Majority (in favour)"),
+}
+
+
+# Readable words for the parts of a threshold (ThresholdSpec.what / measure / base).
+TERM_LABELS = {
+    "participation": pgettext_lazy("threshold term", "participation"),
+    "support": pgettext_lazy("threshold term", "support"),
+    "heads": pgettext_lazy("threshold term", "persons"),
+    "area": pgettext_lazy("threshold term", "exclusive area"),
+    "entitled": pgettext_lazy("threshold term", "of those entitled"),
+    "participating": pgettext_lazy("threshold term", "of those participating"),
+    "decisive": pgettext_lazy("threshold term", "of votes cast for or against"),
 }
 
 
