@@ -35,9 +35,21 @@ def browser():  # type: ignore[no-untyped-def]
             b.close()
 
 
+@pytest.fixture
+def default_categories(transactional_db: Any) -> None:
+    """Browser tests run on a transactional database, which earlier live-server tests flush,
+    data migrations included: put the shipped category tree back when it is gone."""
+    if not Category.objects.filter(code="0101").exists():
+        from importlib import import_module
+
+        from django.apps import apps
+
+        import_module("cogov.cases.migrations.0002_default_categories").forwards(apps, None)
+
+
 @pytest.mark.browser
 def test_resident_reports_from_the_map_and_sees_a_duplicate(
-    live_server: Any, world: Any, browser: Any
+    live_server: Any, default_categories: None, world: Any, browser: Any
 ) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 844}, locale="en-US")
     page.goto(live_server.url + "/accounts/login/?next=/cases/report/")
