@@ -57,6 +57,9 @@ def _register_routers() -> None:
         ("cogov.campaigns.api", "/campaigns/"),
         ("cogov.assessment.api", "/assessment/"),
         ("cogov.cooperation.api", "/cooperation/"),
+        ("cogov.funds.api", "/funds/"),
+        ("cogov.budgeting.api", "/budgeting/"),
+        ("cogov.disclosure.api", "/disclosure/"),
         ("cogov.accounts.api", "/accounts/"),
         ("cogov.core.api", "/core/"),
     ]:

@@ -21,6 +21,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("campaigns/", include("cogov.campaigns.urls")),
     path("cooperation/", include("cogov.cooperation.urls")),
     path("assessment/", include("cogov.assessment.urls")),
+    path("funds/", include("cogov.funds.urls")),
+    path("budgeting/", include("cogov.budgeting.urls")),
+    path("disclosure/", include("cogov.disclosure.urls")),
+    path("public/", include("cogov.disclosure.urls_public")),
     path("open311/v2/", include("cogov.open311.urls")),
     path("", include("cogov.web.urls")),
 ]
