@@ -62,3 +62,24 @@ VERIFICATION_DEADLINE = register(
         default={"working_days": 3},
     )
 )
+
+
+class RosterMatch(BaseModel):
+    confirm_at_once: bool = False
+
+
+ROSTER_MATCH = register(
+    PolicyKind(
+        "accounts.roster_match",
+        _("Confirm a claim that matches the roster at once"),
+        RosterMatch,
+        description=_(
+            "When on, a resident's or owner's claim whose name and identity number match the "
+            "roster is confirmed without staff. Off by default: a name and an identity number "
+            "are not secrets, so staff confirm every claim (the match is shown to them). Turn "
+            "it on only where claims are made through a channel that already verifies the "
+            "person, such as a real-name app login."
+        ),
+        default={"confirm_at_once": False},
+    )
+)

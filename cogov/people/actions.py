@@ -41,7 +41,7 @@ from .models import (
     VerificationStatus,
 )
 from .search import index_text
-from .selectors import is_verified_owner, is_verified_resident
+from .selectors import is_verified_owner, is_verified_resident, roster_match
 
 VERIFICATION_DEADLINE = "accounts.verification"
 
@@ -213,15 +213,6 @@ def _community_of(target: Household | PropertyUnit) -> Any:
     return grid.ancestor_of_level(Level.COMMUNITY) or grid
 
 
-def _roster_match(kind: str, target: Any, name: str, id_number: str) -> Person | None:
-    people = Person.objects.filter(name=name, id_number=id_number)
-    if kind == VerificationKind.RESIDENT:
-        people = people.filter(household=target)
-    else:
-        people = people.filter(ownerships__unit=target, ownerships__until__isnull=True)
-    return people.first()
-
-
 def _link(verification: Verification, person: Person) -> None:
     """Link the claimant's account to the person and record what the claim proved."""
     user = verification.user
@@ -263,9 +254,10 @@ def request_verification(
 ) -> Verification:
     """A user claims to be a resident of `household` or the owner of `unit`.
 
-    When the roster already lists a person with that name and identity number there, the claim
-    is confirmed at once (method "roster"); otherwise it waits for staff, with a deadline of
-    `accounts.verification_deadline` working days.
+    When the roster already lists a person with that name and identity number there and the
+    `accounts.roster_match` policy says so (off by default: a name and an identity number are
+    not secrets), the claim is confirmed at once (method "roster"); otherwise it waits for
+    staff, who see the match, with a deadline of `accounts.verification_deadline` working days.
     """
     if not getattr(actor, "is_authenticated", False):
         raise NotAllowed(_("Sign in first."))
@@ -313,9 +305,11 @@ def request_verification(
         VerificationEvent.objects.create(
             subject=verification, actor=actor, from_status="", to_status=VerificationStatus.PENDING
         )
-        match = _roster_match(kind, target, name, number)
+        match = roster_match(kind, target, name, number)
+        community = _community_of(target)
         if (
             match is not None
+            and get_policy("accounts.roster_match", community).confirm_at_once
             and match.user_id in (None, actor.pk)
             and not Person.objects.filter(user=actor).exclude(pk=match.pk).exists()
         ):
@@ -331,7 +325,6 @@ def request_verification(
             )
             _notify_decision(verification)
         else:
-            community = _community_of(target)
             working_days = get_policy("accounts.verification_deadline", community).working_days
             deadlines.schedule(
                 verification,

@@ -19,6 +19,7 @@ from cogov.territory.models import Household, PropertyUnit
 
 from . import actions
 from .models import Person, Verification, VerificationStatus
+from .selectors import roster_match
 
 router = Router(tags=["people"])
 
@@ -158,6 +159,11 @@ class VerificationOut(Schema):
     unit: uuid_lib.UUID | None
     target: str
     person: uuid_lib.UUID | None
+    roster_match: uuid_lib.UUID | None = Field(
+        None,
+        description="for those who decide a pending claim: the roster record with the claimed "
+        "name and identity number, if any",
+    )
     created_at: dt.datetime
     can_decide: bool
 
@@ -182,6 +188,11 @@ class RejectIn(Schema):
 def _verification_out(v: Verification, user: Any) -> dict[str, Any]:
     from cogov.lib.masking import mask_id_number
 
+    can_decide = v.status == VerificationStatus.PENDING and user.has_perm("people.verify", v)
+    match = None
+    if can_decide:
+        target = v.household or v.unit
+        match = roster_match(v.kind, target, v.claimed_name, v.claimed_id_number)
     return {
         "uuid": v.uuid,
         "kind": v.kind,
@@ -194,8 +205,9 @@ def _verification_out(v: Verification, user: Any) -> dict[str, Any]:
         "unit": v.unit.uuid if v.unit else None,
         "target": str(v.household or v.unit),
         "person": v.person.uuid if v.person else None,
+        "roster_match": match.uuid if match is not None else None,
         "created_at": v.created_at,
-        "can_decide": v.status == VerificationStatus.PENDING and user.has_perm("people.verify", v),
+        "can_decide": can_decide,
     }
 
 

@@ -62,3 +62,16 @@ def follow_building_moves(moves: dict[int, int]) -> None:
         by_grid[grid_id].append(building_id)
     for grid_id, building_ids in by_grid.items():
         Person.objects.filter(household__building_id__in=building_ids).update(grid_id=grid_id)
+
+
+def roster_match(kind: str, target: Any, name: str, id_number: str) -> Any:
+    """The roster record a claim names: a resident of the household (kind "resident") or a
+    current owner of the unit (kind "owner") with exactly that name and identity number."""
+    from .models import Person
+
+    people = Person.objects.filter(name=name, id_number=id_number)
+    if kind == "resident":
+        people = people.filter(household=target)
+    else:
+        people = people.filter(ownerships__unit=target, ownerships__until__isnull=True)
+    return people.first()

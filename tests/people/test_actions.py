@@ -114,7 +114,46 @@ def test_reveal_refused_leaves_no_trace(world: Any, persona: str) -> None:
 # Verification -----------------------------------------------------------------------------
 
 
-def test_roster_match_confirms_at_once(world: Any) -> None:
+def confirm_roster_matches_at_once(world: Any) -> None:
+    from cogov.core.actions import set_policy
+
+    set_policy(
+        actor=world.users["admin"],
+        kind="accounts.roster_match",
+        node=world.nodes["D"],
+        value={"confirm_at_once": True},
+        effective_from=timezone.localdate() - dt.timedelta(days=1),
+    )
+
+
+def test_roster_match_waits_for_staff_by_default(world: Any) -> None:
+    """A name and an identity number are not secrets: by default staff confirm, and see the
+    roster record the claim matches."""
+    from django.test import Client
+
+    p = world.people["G21-1-101-配偶"]
+    v = actions.request_verification(
+        actor=world.users["outsider"],
+        kind="resident",
+        household=world.households["G21-1-101"],
+        claimed_name=p.name,
+        claimed_id_number=p.id_number,
+    )
+    assert v.status == "pending" and v.person is None
+    p.refresh_from_db()
+    assert p.user is None
+    assert Deadline.objects.filter(object_id=str(v.pk)).exists()
+    staff = Client()
+    staff.force_login(world.users["community_worker_c2"])
+    body = staff.get(f"/api/people/verifications/{v.uuid}").json()
+    assert body["can_decide"] and body["roster_match"] == str(p.uuid)
+    claimant = Client()
+    claimant.force_login(world.users["outsider"])
+    assert claimant.get(f"/api/people/verifications/{v.uuid}").json()["roster_match"] is None
+
+
+def test_roster_match_confirms_at_once_where_policy_says_so(world: Any) -> None:
+    confirm_roster_matches_at_once(world)
     claimant = world.users["outsider"]
     p = world.people["G21-1-101-配偶"]
     v = actions.request_verification(
@@ -307,6 +346,7 @@ def test_owner_roster_match_needs_a_current_ownership(world: Any) -> None:
         kind="owner", unit=unit, claimed_name=p.name, claimed_id_number=p.id_number
     )
     first = actions.request_verification(actor=world.users["outsider"], **claim)
+    confirm_roster_matches_at_once(world)
     assert first.status == "pending"  # not on the unit's roster of owners yet
     actions.withdraw_verification(actor=world.users["outsider"], verification=first)
     Ownership.objects.create(person=p, unit=unit)
