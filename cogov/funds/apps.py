@@ -7,3 +7,6 @@ class FundsConfig(AppConfig):
     label = "funds"
     verbose_name = _("Community funds")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import metrics, policy_kinds, rules  # noqa: F401  (registrations)
