@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Q
+from django.utils import timezone
 
 from cogov.accounts.scopes import reach
+from cogov.core.metrics import Period
 
 from .predicates import FIELD, MANAGE, VIEW, WHISTLE, case_paths, own_organization_ids
 from .workflow import OPEN_STATUSES, Status
@@ -69,6 +71,16 @@ class CaseQuerySet(models.QuerySet[Any]):
     def in_region(self, node: Any) -> CaseQuerySet:
         """Cases in `node` and below it."""
         return self.filter(territory_path__startswith=node.path)
+
+    def reported_month_or_latest(self, month: str) -> str:
+        """`month` ("YYYY-MM") when a case of this queryset was reported in it, else the latest
+        month with a reported case (a data set that ends earlier, such as the demo's year),
+        else `month`."""
+        bounds = Period.parse(month).bounds()
+        if self.filter(reported_at__gte=bounds[0], reported_at__lt=bounds[1]).exists():
+            return month
+        latest = self.filter(reported_at__lt=bounds[0]).aggregate(m=Max("reported_at"))["m"]
+        return timezone.localtime(latest).strftime("%Y-%m") if latest else month
 
     def for_list(self) -> CaseQuerySet:
         return self.select_related("category", "grid", "community", "street", "lead_organization")

@@ -47,3 +47,22 @@ def test_keyset_pagination_walks_every_case_once(world, client_for):
             break
     assert len(seen) == 7 == len(set(seen))
     assert seen == sorted(seen, reverse=True)
+
+
+def test_ranking_opens_on_last_month_or_the_latest_month_with_cases(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cogov.cases.models import Case
+
+    cases = Case.objects.in_region(world.nodes["D"])
+    assert cases.reported_month_or_latest("2026-10") == "2026-10"  # no cases at all
+    case = report(world)
+    march = timezone.make_aware(dt.datetime(2025, 3, 15, 9))
+    Case.objects.filter(pk=case.pk).update(reported_at=march)
+    assert cases.reported_month_or_latest("2026-10") == "2025-03"
+    assert cases.reported_month_or_latest("2025-03") == "2025-03"
+    assert cases.reported_month_or_latest("2025-01") == "2025-01"  # nothing before: unchanged
+    Case.objects.filter(pk=case.pk).update(reported_at=march.replace(year=2026, month=10))
+    assert cases.reported_month_or_latest("2026-10") == "2026-10"

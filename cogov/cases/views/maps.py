@@ -119,7 +119,11 @@ def _ranking(request: HttpRequest) -> dict[str, Any]:
     node_uuid = request.GET.get("node")
     node = get_visible_or_404(Node.objects, user, uuid=node_uuid) if node_uuid else tops[0]
     require(user.has_perm("core.view_metrics", node))
-    period_text = request.GET.get("period") or _last_month()
+    # Without a chosen period: last month, or the latest month with cases when last month has
+    # none (an archive or the demo's year, which ends before today).
+    period_text = request.GET.get("period") or Case.objects.in_region(
+        node
+    ).reported_month_or_latest(_last_month())
     try:
         period = Period.parse(period_text)
     except ValueError:
