@@ -10,3 +10,6 @@ class FundsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import metrics, policy_kinds, rules  # noqa: F401  (registrations)
+        from .navigation import register
+
+        register()

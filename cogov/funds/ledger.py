@@ -222,6 +222,10 @@ class Problem:
         return f"{where}: {self.reason}"
 
 
+def _name(acc: Account) -> str:
+    return f"{acc.kind}:{acc.source}" if acc.source else acc.kind
+
+
 def verify(funds: Iterable[Fund] | None = None) -> Iterator[Problem]:
     """Recompute each fund from its lines, to the cent. Yields one problem per discrepancy:
     an unbalanced entry, a sequence gap, an account whose cached balance differs from its
@@ -264,11 +268,13 @@ def _verify_fund(fund: Fund) -> Iterator[Problem]:
     for acc in Account.objects.filter(fund=fund).order_by("kind", "source"):
         from_lines = line_sums.get(acc.pk, ZERO)
         if q(acc.balance) != from_lines:
-            yield Problem(fund, f"account {acc}: balance {acc.balance}, lines give {from_lines}")
+            yield Problem(
+                fund, f"account {_name(acc)}: balance {acc.balance}, lines give {from_lines}"
+            )
         if (acc.kind == AccountKind.SOURCE and from_lines > 0) or (
             acc.kind != AccountKind.SOURCE and from_lines < 0
         ):
-            yield Problem(fund, f"account {acc}: balance {from_lines} has the wrong sign")
+            yield Problem(fund, f"account {_name(acc)}: balance {from_lines} has the wrong sign")
         totals[acc.kind] += from_lines
     allocated = -totals[AccountKind.SOURCE]
     held = sum((totals[k] for k in FUND_ACCOUNTS), ZERO)

@@ -16,8 +16,15 @@ def D(value: Any) -> Decimal:
     return Decimal(str(value))
 
 
-def make_fund(world: Any, *, kind: str = "micro_project", year: int = YEAR, community: str = "C1",
-              amount: Any = "1000000", actor: str = "party_secretary") -> Fund:
+def make_fund(
+    world: Any,
+    *,
+    kind: str = "micro_project",
+    year: int = YEAR,
+    community: str = "C1",
+    amount: Any = "1000000",
+    actor: str = "party_secretary",
+) -> Fund:
     fund = actions.create_fund(
         actor=world.users[actor], community=world.nodes[community], kind=kind, year=year
     )
