@@ -7,3 +7,9 @@ class DisclosureConfig(AppConfig):
     label = "disclosure"
     verbose_name = _("Disclosure of party and residents' affairs")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import metrics, policy_kinds, rules, scheduling  # noqa: F401  (registrations)
+        from .navigation import register
+
+        register()

@@ -1,0 +1,103 @@
+"""Personal data in notices: detection for the secrecy check, and the minimised table.
+
+`scan(notice)` finds resident identity numbers (18 characters with a valid check digit,
+cogov.lib.idnumber) and mainland mobile numbers (11 digits starting 13–19, spaces or hyphens
+allowed) in the title, the text and every cell of the attached table. A finding names where it
+is and shows the number masked (cogov.lib.masking): the raw number is never stored or shown.
+
+`minimise(columns, rows, item)` keeps only the columns the catalogue item publishes and masks
+the name column (张××), as the 低保 rule asks (name and amount only).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from cogov.core.errors import ActionError
+from cogov.lib import idnumber
+from cogov.lib.masking import mask_id_number, mask_name, mask_phone
+
+_ID = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
+
+
+def find_in_text(text: str, where: str) -> list[dict[str, str]]:
+    findings: list[dict[str, str]] = []
+    for lineno, line in enumerate(text.splitlines() or [text], start=1):
+        here = f"{where}, line {lineno}" if "\n" in text else where
+        for match in _ID.finditer(line):
+            if idnumber.validate(match.group(1)) is None:
+                findings.append(
+                    {"kind": "id_number", "where": here, "masked": mask_id_number(match.group(1))}
+                )
+        for match in _MOBILE.finditer(line):
+            number = "".join(match.groups())
+            findings.append({"kind": "mobile", "where": here, "masked": mask_phone(number)})
+    return findings
+
+
+def scan(title: str, body: str, table: dict[str, Any] | None) -> list[dict[str, str]]:
+    """Every identity or mobile number in the notice, located and masked."""
+    findings = find_in_text(title, "title") + find_in_text(body, "text")
+    if table:
+        columns = table.get("columns", [])
+        for r, row in enumerate(table.get("rows", []), start=1):
+            for c, cell in enumerate(row):
+                column = columns[c] if c < len(columns) else str(c + 1)
+                findings += find_in_text(str(cell), f"table row {r}, column {column}")
+    return findings
+
+
+def describe(findings: list[dict[str, str]]) -> str:
+    labels = {"id_number": "identity number", "mobile": "mobile number"}
+    return "; ".join(f"{labels[f['kind']]} {f['masked']} in {f['where']}" for f in findings)
+
+
+def minimise(
+    columns: list[str], rows: list[list[Any]], *, public_columns: list[str], name_column: str
+) -> tuple[list[str], list[list[str]]]:
+    """Validate a table and reduce it to what may be published: the public columns only (when
+    the item lists them) with the name column masked. Errors name the row and column."""
+    columns = [str(c).strip() for c in columns]
+    if not columns or any(not c for c in columns):
+        raise ActionError("every column needs a heading", field="columns")
+    duplicates = sorted({c for c in columns if columns.count(c) > 1})
+    if duplicates:
+        raise ActionError(f"column {duplicates[0]!r} appears twice", field="columns")
+    for number, row in enumerate(rows, start=1):
+        if len(row) != len(columns):
+            raise ActionError(
+                f"row {number}: {len(row)} cells, but the table has {len(columns)} columns",
+                field="rows",
+            )
+    keep = list(range(len(columns)))
+    if public_columns:
+        missing = [c for c in public_columns if c not in columns]
+        if missing:
+            raise ActionError(
+                f"column {missing[0]!r} is missing; this list publishes "
+                + ", ".join(public_columns),
+                field="columns",
+            )
+        keep = [columns.index(c) for c in public_columns]
+    name_index = columns.index(name_column) if name_column in columns else None
+    out_rows: list[list[str]] = []
+    for row in rows:
+        cells = []
+        for i in keep:
+            value = "" if row[i] is None else str(row[i]).strip()
+            cells.append(mask_name(value) if i == name_index else value)
+        out_rows.append(cells)
+    return [columns[i] for i in keep], out_rows
+
+
+def mask_text(text: str) -> str:
+    """Mask every valid identity number in `text` (the public board's last line of defence:
+    the review already refuses them)."""
+
+    def repl(match: re.Match[str]) -> str:
+        value = match.group(1)
+        return mask_id_number(value) if idnumber.validate(value) is None else value
+
+    return _ID.sub(repl, text)
