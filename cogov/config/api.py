@@ -35,7 +35,11 @@ api = NinjaAPI(
     version=__version__,
     description="The REST API of CoGov. Every list and object is scoped to the caller's roles; "
     "an object outside them answers 404, exactly like a missing one.",
-    auth=[django_auth, BearerToken()],
+    # The bearer token first: django_auth checks CSRF before it looks at the session and
+    # refuses the request outright when the check fails, so a token client's POST (no cookie,
+    # no CSRF token) never reached the token check. A request without a token still gets the
+    # session auth with its CSRF check.
+    auth=[BearerToken(), django_auth],
     urls_namespace="api",
     docs_url="/docs",
 )

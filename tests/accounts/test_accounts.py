@@ -133,6 +133,26 @@ def test_api_token_issue_use_revoke(world: Any) -> None:
     assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
 
 
+def test_a_token_client_posts_without_csrf_and_a_session_still_needs_it(world: Any) -> None:
+    """Over real HTTP the CSRF check is enforced (the test client skips it by default): a POST
+    with a bearer token and no cookie is served; a session's POST without the CSRF token is not.
+    """
+    user = world.users["community_worker"]
+    _token, key = actions.issue_api_token(actor=user, name="hotline relay")
+    note = Notification.objects.create(recipient=user, kind="test", title="hello")
+    path = f"/api/core/notifications/{note.uuid}/read"
+    token_client = Client(enforce_csrf_checks=True)
+    response = token_client.post(path, HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200, response.content
+    assert Notification.objects.get(pk=note.pk).read_at is not None
+
+    session = Client(enforce_csrf_checks=True)
+    session.force_login(user)
+    refused = session.post(path)
+    assert refused.status_code == 403
+    assert b"CSRF" in refused.content
+
+
 def test_me_lists_roles_and_scopes(world: Any, client_for: Any) -> None:
     body = client_for("grid_worker").get("/api/accounts/me").json()
     assert [(r["role"], r["scope"]["type"], r["scope"]["name"]) for r in body["roles"]] == [

@@ -1,0 +1,647 @@
+"""What the HTTP benchmarks share: the production server, a load generator, pgbench, memory.
+
+- `Gunicorn`: the app server as docs/deployment.md runs it (production settings, gthread
+  workers, the psycopg pool), on a free port, stopped whatever happens; `peak_rss()` reads each
+  worker's VmHWM from /proc.
+- `run_load`: a closed-loop load generator (threads with keep-alive connections); each request
+  is timed from send to the last byte of the answer. Fixed duration or a fixed list of requests
+  each sent exactly once.
+- `pgbench`: PostgreSQL's own rate for a custom script at the same concurrency, with the
+  per-transaction latencies from its log.
+- `setup_django` and `standalone`: run one benchmark module on its own
+  (`python bench/b_intake.py --database-url … --quick`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import math
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PORTS = range(8110, 8120)  # the benchmarks' own ports (the machine is shared)
+
+
+# --- Django in this process --------------------------------------------------------------------
+
+
+def setup_django(database_url: str) -> None:
+    """Configure Django for `database_url` (once per process; the runner may have done it)."""
+    import django
+    from django.conf import settings
+
+    if settings.configured:
+        return
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cogov.config.settings")
+    os.environ.setdefault("COGOV_DATA_DIR", tempfile.mkdtemp(prefix="cogov-bench-"))
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    django.setup()
+
+
+def standalone(module: ModuleType) -> None:
+    """`python bench/b_<name>.py --database-url URL [--quick] [--scale S]`: run one benchmark
+    and print its figures as JSON."""
+    from harness import Context  # bench/ is on sys.path (the module's own directory)
+
+    parser = argparse.ArgumentParser(description=module.TITLE)
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
+    parser.add_argument("--scale", default="small")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--out", default="")
+    args = parser.parse_args()
+    if not args.database_url.startswith("postgres"):
+        parser.error("--database-url must name a PostgreSQL database (postgres://…)")
+    setup_django(args.database_url)
+    out = Path(args.out or tempfile.mkdtemp(prefix=f"bench-{module.NAME}-"))
+    out.mkdir(parents=True, exist_ok=True)
+    ctx = Context(scale=args.scale, database_url=args.database_url, out=out, quick=args.quick)
+    started = time.perf_counter()
+    figures = module.run(ctx)
+    print(json.dumps([f.as_dict() for f in figures], indent=2, ensure_ascii=False, default=str))
+    print(f"{module.NAME}: {len(figures)} figures in {time.perf_counter() - started:.1f} s")
+
+
+_T0 = time.perf_counter()
+
+
+def log(message: str) -> None:
+    """Progress on stderr (the runner keeps stdout for the report)."""
+    print(f"[{time.perf_counter() - _T0:7.1f} s] {message}", file=sys.stderr, flush=True)
+
+
+def close_connections() -> None:
+    from django.db import connections
+
+    connections.close_all()
+
+
+# --- the production server --------------------------------------------------------------------
+
+
+def free_port() -> int:
+    for port in PORTS:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0))
+
+
+class Gunicorn:
+    """`gunicorn cogov.config.wsgi:application` with COGOV_ENV=production, as in
+    docs/deployment.md: `--workers` two per core, `--threads 2`, each process with its own pool
+    of at most 4 connections (COGOV_DB_POOL_MIN=1, COGOV_DB_POOL_MAX=4)."""
+
+    def __init__(
+        self, database_url: str, log_dir: Path, *, workers: int | None = None, threads: int = 2
+    ) -> None:
+        self.database_url = database_url
+        self.log_dir = log_dir
+        self.workers = workers or 2 * cores()
+        self.threads = threads
+        self.port = 0
+        self.process: subprocess.Popen[bytes] | None = None
+        # Persistent, so that collectstatic only copies what changed since the last run.
+        self.data_dir = ROOT / "bench" / "out" / "server-data"
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "COGOV_"))}
+        env.update(
+            COGOV_ENV="production",
+            SECRET_KEY=secrets.token_urlsafe(64),
+            ALLOWED_HOSTS="127.0.0.1,localhost",
+            DATABASE_URL=self.database_url,
+            COGOV_DATA_DIR=str(self.data_dir),
+            COGOV_DB_POOL_MIN="1",
+            COGOV_DB_POOL_MAX=str(max(self.threads * 2, 2)),
+            COGOV_SMTP="false",
+            LOG_LEVEL="WARNING",
+            PYTHONPATH=str(ROOT),
+        )
+        return env
+
+    def __enter__(self) -> Gunicorn:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    def collectstatic(self) -> None:
+        """The hashed static files the production pages name (once per process)."""
+        if _STATIC_DONE:
+            return
+        manifest = self.data_dir / "staticfiles" / "staticfiles.json"
+        if manifest.exists():
+            newest = max(
+                (p.stat().st_mtime for p in (ROOT / "cogov").glob("*/static/**/*") if p.is_file()),
+                default=0.0,
+            )
+            if newest < manifest.stat().st_mtime:  # nothing changed: post-processing takes minutes
+                _STATIC_DONE.append(True)
+                return
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "cogov", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"collectstatic failed: {done.stderr[-2000:]}")
+        _STATIC_DONE.append(True)
+
+    def start(self) -> None:
+        self.collectstatic()
+        self.port = free_port()
+        gunicorn = Path(sys.executable).parent / "gunicorn"
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"gunicorn-{self.port}.log", "ab")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [
+                str(gunicorn),
+                "cogov.config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--threads",
+                str(self.threads),
+                "--timeout",
+                "60",
+                "--no-control-socket",  # its default path is shared by every gunicorn here
+                # The recipe's --max-requests would recycle a worker in a long run and lose its
+                # peak memory; a benchmark run is far below it anyway.
+            ],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        deadline = time.monotonic() + 90
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited; see {self.log_dir}")
+            try:
+                status, _ = request(self.base, "GET", "/accounts/login/", timeout=10)
+                if status == 200 and len(self.worker_pids()) >= self.workers:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("gunicorn did not answer within 90 s")
+            time.sleep(0.3)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.process = None
+
+    def worker_pids(self) -> list[int]:
+        if self.process is None:
+            return []
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return [int(p) for p in path.read_text().split()]
+        except OSError:
+            return []
+
+    def peak_rss(self) -> dict[int, dict[str, int]]:
+        """Per worker: VmHWM (peak resident set) and VmRSS, in kB."""
+        return {pid: memory(pid) for pid in self.worker_pids()}
+
+
+_STATIC_DONE: list[bool] = []
+
+
+def memory(pid: int) -> dict[str, int]:
+    out: dict[str, int] = {}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmHWM", "VmRSS"):
+                out[key] = int(value.split()[0])
+    except OSError:
+        pass
+    return out
+
+
+# --- the load generator -----------------------------------------------------------------------
+
+
+HEADERS = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
+
+
+def request(
+    base: str,
+    method: str,
+    path: str,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 30,
+) -> tuple[int, bytes]:
+    """One request on a new connection (set-up calls, not measured)."""
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
+    try:
+        data, hdrs = _encode(body, headers)
+        conn.request(method, path, body=data, headers=hdrs)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def _encode(body: Any, headers: dict[str, str] | None) -> tuple[bytes | None, dict[str, str]]:
+    hdrs = {**HEADERS, **(headers or {})}
+    if body is None:
+        return None, hdrs
+    if isinstance(body, bytes):
+        return body, hdrs
+    hdrs["Content-Type"] = "application/json"
+    return json.dumps(body, ensure_ascii=False).encode(), hdrs
+
+
+@dataclass
+class Req:
+    method: str
+    path: str
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class LoadResult:
+    latencies: list[float]  # seconds, successful and failed requests alike
+    statuses: Counter[int]
+    seconds: float  # wall time of the measured part
+    errors: list[str]  # a sample of failures (status and body, or exception)
+    answers: list[tuple[int, int, bytes]] = field(default_factory=list)  # (index, status, body)
+
+    @property
+    def count(self) -> int:
+        return len(self.latencies)
+
+    @property
+    def failed(self) -> int:
+        return sum(n for status, n in self.statuses.items() if not 200 <= status < 300)
+
+    @property
+    def rps(self) -> float:
+        return self.count / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        return percentile(self.latencies, p)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "requests": self.count,
+            "seconds": round(self.seconds, 2),
+            "rps": round(self.rps, 1),
+            "p50_ms": round(self.percentile(50) * 1000, 1),
+            "p95_ms": round(self.percentile(95) * 1000, 1),
+            "p99_ms": round(self.percentile(99) * 1000, 1),
+            "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+            "failed": self.failed,
+            "error_sample": self.errors[:5],
+        }
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100)."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, math.ceil(p / 100 * len(ordered)) - 1))
+    return ordered[rank]
+
+
+def run_load(
+    base: str,
+    make: Callable[[int], Req],
+    *,
+    concurrency: int,
+    duration: float | None = None,
+    total: int | None = None,
+    keep_answers: bool = False,
+    start_together: bool = False,
+) -> LoadResult:
+    """Closed loop: `concurrency` threads, each on its own keep-alive connection, send request
+    `make(i)` for i = 0, 1, 2 … (each index once, across threads) until `duration` seconds have
+    passed or `total` requests were sent. With `start_together`, every thread opens its
+    connection first and they start on one barrier (a burst)."""
+    if (duration is None) == (total is None):
+        raise ValueError("give duration or total")
+    host, port = base.removeprefix("http://").split(":")
+    counter = iter(range(total if total is not None else 10**12))
+    lock = threading.Lock()
+    latencies: list[float] = []
+    statuses: Counter[int] = Counter()
+    errors: list[str] = []
+    answers: list[tuple[int, int, bytes]] = []
+    barrier = threading.Barrier(concurrency + 1)
+    stop_at = [float("inf")]
+
+    def next_index() -> int | None:
+        with lock:
+            return next(counter, None)
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection(host, int(port), timeout=60)
+        mine_lat: list[float] = []
+        mine_status: list[int] = []
+        mine_answers: list[tuple[int, int, bytes]] = []
+        mine_errors: list[str] = []
+        if start_together:
+            conn.connect()
+        barrier.wait()
+        while time.perf_counter() < stop_at[0]:
+            i = next_index()
+            if i is None:
+                break
+            r = make(i)
+            data, hdrs = _encode(r.body, r.headers)
+            t0 = time.perf_counter()
+            try:
+                conn.request(r.method, r.path, body=data, headers=hdrs)
+                response = conn.getresponse()
+                payload = response.read()
+                status = response.status
+                if response.will_close:
+                    conn.close()
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                payload, status = repr(exc).encode(), 599
+            mine_lat.append(time.perf_counter() - t0)
+            mine_status.append(status)
+            if not 200 <= status < 300 and len(mine_errors) < 5:
+                mine_errors.append(f"{status} {r.method} {r.path}: {payload[:200]!r}")
+            if keep_answers:
+                mine_answers.append((i, status, payload))
+        conn.close()
+        with lock:
+            latencies.extend(mine_lat)
+            statuses.update(mine_status)
+            errors.extend(mine_errors)
+            answers.extend(mine_answers)
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    started = time.perf_counter()
+    if duration is not None:
+        stop_at[0] = started + duration
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - started
+    return LoadResult(latencies, statuses, seconds, errors, sorted(answers))
+
+
+# --- pgbench ----------------------------------------------------------------------------------
+
+
+@dataclass
+class PgbenchResult:
+    tps: float
+    transactions: int
+    failed: int
+    latencies: list[float]  # seconds, from pgbench's per-transaction log
+    output: str
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "tps": round(self.tps, 1),
+            "transactions": self.transactions,
+            "failed": self.failed,
+            "p50_ms": round(percentile(self.latencies, 50) * 1000, 2),
+            "p95_ms": round(percentile(self.latencies, 95) * 1000, 2),
+            "p99_ms": round(percentile(self.latencies, 99) * 1000, 2),
+        }
+
+
+def pgbench_path() -> str:
+    found = shutil.which("pgbench")
+    if found:
+        return found
+    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin/pgbench"), reverse=True):
+        return str(candidate)
+    raise RuntimeError("pgbench not found (apt-get install postgresql-client)")
+
+
+def pgbench(
+    database_url: str,
+    script: str,
+    *,
+    clients: int,
+    duration: float | None = None,
+    transactions: int | None = None,
+    defines: dict[str, Any] | None = None,
+    work_dir: Path,
+    name: str = "bench",
+) -> PgbenchResult:
+    """Run `script` (pgbench's custom-script language) with `clients` connections, for
+    `duration` seconds or `transactions` per client; no vacuum, no pgbench tables."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    script_path = work_dir / f"{name}.pgbench.sql"
+    script_path.write_text(script)
+    log_dir = Path(tempfile.mkdtemp(prefix="pgbench-", dir=work_dir))
+    command = [
+        pgbench_path(),
+        "-n",
+        "-f",
+        str(script_path),
+        "-c",
+        str(clients),
+        "-j",
+        str(min(clients, max(cores(), 1))),
+        "-M",
+        "prepared",
+        "--log",
+        "--log-prefix",
+        str(log_dir / "tx"),
+    ]
+    if duration is not None:
+        command += ["-T", str(max(1, round(duration)))]
+    else:
+        command += ["-t", str(transactions)]
+    for key, value in (defines or {}).items():
+        command += ["-D", f"{key}={value}"]
+    command.append(database_url)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    output = done.stdout + done.stderr
+    (work_dir / f"{name}.pgbench.out").write_text(output)
+    if done.returncode != 0:
+        raise RuntimeError(f"pgbench failed ({done.returncode}): {output[-2000:]}")
+    tps = float(re.search(r"tps = ([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    processed = int(
+        re.search(r"number of transactions actually processed: (\d+)", output).group(1)  # type: ignore[union-attr]
+    )
+    failed_match = re.search(r"number of failed transactions: (\d+)", output)
+    latencies = list(_pgbench_log(log_dir))
+    shutil.rmtree(log_dir, ignore_errors=True)
+    return PgbenchResult(
+        tps, processed, int(failed_match.group(1)) if failed_match else 0, latencies, output
+    )
+
+
+def _pgbench_log(log_dir: Path) -> Iterator[float]:
+    # client_id transaction_no time script_no time_epoch time_us [...]; time in microseconds
+    for path in log_dir.iterdir():
+        with path.open() as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) >= 3 and parts[2].isdigit():
+                    yield int(parts[2]) / 1e6
+
+
+def sql_literal(value: Any) -> str:
+    """A value as an SQL literal for a pgbench script (strings quoted, None as NULL)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+# --- the SQL of one request, replayed by pgbench ----------------------------------------------
+
+UUID_LITERAL = re.compile(r"'[0-9a-f]{32}'::uuid\b")
+UUID_ARRAY = re.compile(r"'\{([0-9a-f]{32}(?:,[0-9a-f]{32})*)\}'::uuid\[\]")
+TIMESTAMP = re.compile(r"'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?[+-]\d\d:\d\d'::timestamptz\b")
+WRITE = re.compile(r'^\s*(INSERT INTO|UPDATE|DELETE FROM)\s+"(\w+)"', re.IGNORECASE)
+
+
+def captured(call: Callable[[], Any]) -> tuple[Any, list[str]]:
+    """Run `call` in this process and return its result and the SQL it sent, in order."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        result = call()
+    return result, [q["sql"] for q in queries.captured_queries]
+
+
+def writes(statements: list[str]) -> list[tuple[str, str]]:
+    """(verb, table) of every INSERT, UPDATE and DELETE, in order."""
+    found = []
+    for sql in statements:
+        m = WRITE.match(sql)
+        if m:
+            found.append((m.group(1).split()[0].upper(), m.group(2)))
+    return found
+
+
+def replay_script(
+    statements: list[str],
+    *,
+    replace: Sequence[tuple[str | re.Pattern[str], str]] = (),
+    gset: dict[str, str] | None = None,
+    keep_selects: bool = False,
+) -> str:
+    """A pgbench script replaying the writes of one captured request: each INSERT, UPDATE and
+    DELETE, and SELECT … FOR UPDATE, in their order and inside the same BEGIN … COMMIT. New
+    UUIDs become gen_random_uuid(), timestamps now(); `replace` swaps literal texts for pgbench
+    expressions (a case id for :case_id …); `gset` {table: variable} stores the id an INSERT
+    into that table returns (`RETURNING … \\gset`). Plain SELECTs (the app's reads) are left
+    out unless `keep_selects`."""
+    lines: list[str] = []
+    for sql in statements:
+        head = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+        if head in ("SAVEPOINT", "RELEASE"):
+            continue
+        if head in ("BEGIN", "COMMIT", "ROLLBACK"):
+            lines.append(head + ";")
+            continue
+        is_write = WRITE.match(sql) is not None
+        if head == "SELECT" and not (keep_selects or sql.rstrip().upper().endswith("FOR UPDATE")):
+            continue
+        if not is_write and head != "SELECT":
+            continue
+        text = UUID_LITERAL.sub("gen_random_uuid()", sql)
+        text = UUID_ARRAY.sub(
+            lambda m: (
+                "(SELECT array_agg(gen_random_uuid()) FROM generate_series(1, "
+                f"{m.group(1).count(',') + 1}))"
+            ),
+            text,
+        )
+        text = TIMESTAMP.sub("now()", text)
+        for old, new in replace:
+            text = old.sub(new, text) if isinstance(old, re.Pattern) else text.replace(old, new)
+        text = " ".join(text.split())  # one line: pgbench reads a command up to its semicolon
+        m = WRITE.match(sql)
+        if gset and m and m.group(2) in gset and " RETURNING " in text:
+            before, _, returning = text.rpartition(" RETURNING ")
+            column = returning.split(",")[0].strip()
+            lines.append(f"{before} RETURNING {column} AS {gset[m.group(2)]} \\gset")
+        else:
+            lines.append(text + ";")
+    return "\n".join(lines) + "\n"
+
+
+def high_water(tables: list[str]) -> dict[str, int]:
+    """The largest id of each table now (rows above it are this run's)."""
+    from django.db import connection
+
+    marks = {}
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f'SELECT coalesce(max(id), 0) FROM "{table}"')
+            marks[table] = cursor.fetchone()[0]
+    return marks
+
+
+def delete_above(marks: dict[str, int], order: list[str]) -> dict[str, int]:
+    """Delete the rows a run added (ids above the marks), children first; returns the counts."""
+    from django.db import connection, transaction
+
+    deleted = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in order:
+            if table in marks:
+                cursor.execute(f'DELETE FROM "{table}" WHERE id > %s', [marks[table]])
+                deleted[table] = cursor.rowcount
+    return deleted
