@@ -7,3 +7,10 @@ class BudgetingConfig(AppConfig):
     label = "budgeting"
     verbose_name = _("Participatory budgeting")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Policy kinds, permissions and metrics register on import.
+        from . import metrics, policy_kinds, rules  # noqa: F401
+        from .navigation import register
+
+        register()

@@ -75,3 +75,11 @@ def roster_match(kind: str, target: Any, name: str, id_number: str) -> Any:
     else:
         people = people.filter(ownerships__unit=target, ownerships__until__isnull=True)
     return people.first()
+
+
+def count_residents(node: Any) -> int:
+    """Residents (Person rows) whose grid lies under `node`: the denominator of the
+    "per 1,000 residents" metrics. One query."""
+    from .models import Person
+
+    return Person.objects.filter(grid__path__startswith=node.path).count()

@@ -22,7 +22,7 @@ from cogov.core.errors import ActionError, NotAllowed
 from cogov.core.notifications import notify
 from cogov.core.workflow import transition
 
-from . import electorates, integrity, rulesets
+from . import ballots, electorates, integrity, rulesets
 from .models import (
     TRANSITIONS,
     Ballot,
@@ -66,9 +66,11 @@ def create_vote(
     matter: str = Matter.ORDINARY,
     organization: Any = None,
     description: str = "",
+    budget_limit: Any = None,
 ) -> Vote:
     """Draft a vote in a community. Who may: staff who organise votes there
-    (`voting.organize_vote`). Options are "key" strings or {"key", "label"} dicts."""
+    (`voting.organize_vote`). Options are "key" strings or {"key", "label"} dicts; a budget
+    ballot's options are {"key", "label", "cost"} and it needs `budget_limit`."""
     _require(actor, "voting.organize_vote", node, "you may not organise votes here")
     title = (title or "").strip()
     if not title:
@@ -92,6 +94,7 @@ def create_vote(
     if closes_at is not None and closes_at <= opens_at:
         raise ActionError(_("A vote must close after it opens."), field="closes_at")
     clean: list[dict[str, str]] = []
+    options = list(options)
     for option in options:
         if isinstance(option, dict):
             key, label = str(option.get("key", "")).strip(), str(option.get("label", "")).strip()
@@ -104,6 +107,9 @@ def create_vote(
         clean = []
     elif len(clean) < 2:
         raise ActionError(_("A choice needs at least two options."), field="options")
+    limit = None
+    if ballot_kind == BallotKind.BUDGET:
+        limit = ballots.clean_budget_options(clean, options, budget_limit)
     with transaction.atomic():
         vote = Vote.objects.create(
             node=node,
@@ -115,6 +121,7 @@ def create_vote(
             matter=matter,
             ballot_kind=ballot_kind,
             options=clean,
+            budget_limit=limit,
             secret=secret,
             mode=mode,
             opens_at=opens_at,
@@ -266,6 +273,7 @@ def normalise_choice(vote: Vote, choice: Any) -> list[str]:
         raise ActionError(_("Choose exactly one option."), field="choice")
     if vote.ballot_kind == BallotKind.RANKED and not picked:
         raise ActionError(_("Rank at least one option."), field="choice")
+    ballots.check(vote, picked)
     return picked
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid as uuid_lib
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest, JsonResponse
@@ -101,6 +102,7 @@ class VoteIn(Schema):
     matter: str = "ordinary"
     organization: uuid_lib.UUID | None = None
     description: str = ""
+    budget_limit: Decimal | None = None
 
 
 class CastIn(Schema):

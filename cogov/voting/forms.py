@@ -39,7 +39,10 @@ class VoteForm(forms.Form):
     description = forms.CharField(
         label=_("Explanation for voters"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    ballot_kind = forms.ChoiceField(label=_("Ballot"), choices=BallotKind.choices)
+    # Budget ballots need a cost per option: participatory budgeting creates them.
+    ballot_kind = forms.ChoiceField(
+        label=_("Ballot"), choices=[c for c in BallotKind.choices if c[0] != BallotKind.BUDGET]
+    )
     options = forms.CharField(
         label=_("Options"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -57,6 +58,11 @@ class BallotKind(models.TextChoices):
     SINGLE = "single", _("Single choice")
     APPROVAL = "approval", _("Approval (any number of options)")
     RANKED = "ranked", _("Ranked (Borda count)")
+    BUDGET = "budget", _("Approval within a budget (the picks' costs must fit the budget)")
+
+
+# Ballots on which a voter ticks several options (checkboxes on the ballot page).
+MULTIPLE_CHOICE_KINDS = (BallotKind.APPROVAL, BallotKind.RANKED, BallotKind.BUDGET)
 
 
 class Mode(models.TextChoices):
@@ -132,6 +138,11 @@ class Vote(models.Model):
         _("ballot"), max_length=10, choices=BallotKind.choices, default=BallotKind.YES_NO
     )
     options = models.JSONField(_("options"), default=list, blank=True)  # [{"key", "label"}]
+    # Budget ballots: each option also has a "cost" (text of a Decimal); a ballot's picks
+    # must cost no more than this in total (cogov/voting/ballots.py).
+    budget_limit = models.DecimalField(
+        _("budget of the ballot"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     secret = models.BooleanField(_("secret ballot"), default=True)
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.WRITTEN)
     opens_at = models.DateTimeField(_("opens at"))
@@ -178,6 +189,13 @@ class Vote(models.Model):
         if self.ballot_kind == BallotKind.YES_NO:
             return list(YES_NO_OPTIONS)
         return [str(o["key"]) for o in self.options]
+
+    def option_cost(self, key: str) -> Decimal | None:
+        """The cost of an option of a budget ballot (None on other ballots)."""
+        for o in self.options:
+            if str(o["key"]) == key and o.get("cost") is not None:
+                return Decimal(str(o["cost"]))
+        return None
 
     def option_label(self, key: str) -> str:
         labels = {"for": _("For"), "against": _("Against"), "abstain": _("Abstain")}

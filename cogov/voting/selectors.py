@@ -82,3 +82,20 @@ def results_context(vote: Vote) -> dict[str, Any]:
         "chart_data_id": f"results-chart-{vote.uuid}-data",
         "digest": vote.digest,
     }
+
+
+def ballot_choices(vote: Vote) -> list[list[str]]:
+    """The content of every ballot of a closed vote, in log order (what the published ballot
+    log, ballots.csv, shows): one list of option keys per ballot. For counting rules that need
+    whole ballots (participatory budgeting's Method of Equal Shares). Refused while the vote
+    is open: a running secret vote shows no ballot to anyone."""
+    from .models import Ballot, Status
+
+    if vote.status not in (Status.CLOSED, Status.TALLIED):
+        raise ValueError("ballots are read only once the vote is closed")
+    return [
+        [str(c) for c in choice]
+        for choice in Ballot.objects.filter(vote=vote)
+        .order_by("seq")
+        .values_list("choice", flat=True)
+    ]

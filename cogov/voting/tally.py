@@ -98,7 +98,11 @@ def tally(vote: Vote) -> Result:
             ordered = sorted(keys, key=lambda k: (-borda[k], -first[k], keys.index(k)))
             result.ranking = [{"option": k, "points": borda[k], "first": first[k]} for k in ordered]
         else:
-            result.method = "approval: each option counts the ballots that approve it"
+            result.method = (
+                "approval within a budget: each option counts the ballots that pick it"
+                if vote.ballot_kind == BallotKind.BUDGET
+                else "approval: each option counts the ballots that approve it"
+            )
             ordered = sorted(keys, key=lambda k: (-heads[k], -area[k], keys.index(k)))
             result.ranking = [{"option": k, "approvals": frac_text(heads[k])} for k in ordered]
         result.winner = ordered[0] if ordered and count else None
@@ -115,7 +119,7 @@ def tally(vote: Vote) -> Result:
     all_passed = bool(result.thresholds) and all(t.passed for t in result.thresholds)
     if vote.ballot_kind == BallotKind.SINGLE and support_key is None:
         all_passed = False
-    if vote.ballot_kind in (BallotKind.APPROVAL, BallotKind.RANKED):
+    if vote.ballot_kind in (BallotKind.APPROVAL, BallotKind.RANKED, BallotKind.BUDGET):
         all_passed = all(t.passed for t in result.thresholds) and result.winner is not None
     result.outcome = "passed" if all_passed else "failed"
     return result

@@ -28,7 +28,16 @@ from cogov.web.access import get_visible_or_404
 
 from . import actions, integrity, selectors
 from .forms import VoteForm
-from .models import Ballot, BallotKind, Channel, Elector, ElectorAccount, Participation, Vote
+from .models import (
+    MULTIPLE_CHOICE_KINDS,
+    Ballot,
+    BallotKind,
+    Channel,
+    Elector,
+    ElectorAccount,
+    Participation,
+    Vote,
+)
 
 
 def _vote(request: HttpRequest, uuid: Any, perm: str = "voting.view_vote") -> Vote:
@@ -40,8 +49,11 @@ def _vote(request: HttpRequest, uuid: Any, perm: str = "voting.view_vote") -> Vo
     return vote
 
 
-def _options(vote: Vote) -> list[dict[str, str]]:
-    return [{"key": k, "label": vote.option_label(k)} for k in vote.option_keys()]
+def _options(vote: Vote) -> list[dict[str, Any]]:
+    return [
+        {"key": k, "label": vote.option_label(k), "cost": vote.option_cost(k)}
+        for k in vote.option_keys()
+    ]
 
 
 def _organisable_communities(user: Any) -> Any:
@@ -172,7 +184,8 @@ def vote_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
             "is_elector": bool(electors),
             "can_organise": user.has_perm("voting.organize_vote", vote),
             "can_see_results": user.has_perm("voting.view_results", vote),
-            "multiple": vote.ballot_kind in (BallotKind.APPROVAL, BallotKind.RANKED),
+            "multiple": vote.ballot_kind in MULTIPLE_CHOICE_KINDS,
+            "budget_limit": vote.budget_limit,
             "ranked": vote.ballot_kind == BallotKind.RANKED,
             "section": "voting",
         },
@@ -288,7 +301,8 @@ def code_vote(request: HttpRequest, uuid: Any) -> HttpResponse:
             "vote": vote,
             "options": _options(vote),
             "done": done,
-            "multiple": vote.ballot_kind in (BallotKind.APPROVAL, BallotKind.RANKED),
+            "multiple": vote.ballot_kind in MULTIPLE_CHOICE_KINDS,
+            "budget_limit": vote.budget_limit,
             "ranked": vote.ballot_kind == BallotKind.RANKED,
         },
     )
@@ -324,7 +338,8 @@ def record(request: HttpRequest, uuid: Any) -> HttpResponse:
             "vote": vote,
             "electors": electors[:2000],
             "options": _options(vote),
-            "multiple": vote.ballot_kind in (BallotKind.APPROVAL, BallotKind.RANKED),
+            "multiple": vote.ballot_kind in MULTIPLE_CHOICE_KINDS,
+            "budget_limit": vote.budget_limit,
             "ranked": vote.ballot_kind == BallotKind.RANKED,
             "section": "voting",
         },
