@@ -1,4 +1,4 @@
-"""Organization endpoints under /api/organizations/: list, detail and the party tree.
+"""The organization directory under /api/organizations/: list, detail and the party tree.
 
 An organization outside the caller's scopes answers 404, exactly like a missing one.
 """
@@ -9,11 +9,10 @@ import uuid as uuid_lib
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 
-from .models import Organization
-
-router = Router(tags=["organizations"])
+from ..models import Organization
+from .common import router
 
 MAX_LIMIT = 200
 
@@ -143,7 +142,3 @@ def organization_detail(request: HttpRequest, org_uuid: uuid_lib.UUID) -> dict[s
         "children": [_out(c) for c in children],
         "can_manage": request.user.has_perm("organizations.manage_organization", org),
     }
-
-
-# The joint committee and 双报到 endpoints register on this router.
-from . import api_joint  # noqa: E402,F401
