@@ -474,6 +474,7 @@ def publish(
     posting days (a later end may be chosen); residents may object for the objection window.
     The first notice published for an obligation fulfils it, on the local date of publication."""
     _require(actor, "disclosure.propose", notice)
+    NOTICE_TRANSITIONS.check(notice.status, S.PUBLISHED)
     _checked(notice)
     now = at or timezone.now()
     earliest = now + dt.timedelta(days=notice.min_posting_days)

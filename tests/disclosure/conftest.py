@@ -33,15 +33,28 @@ def freeze(monkeypatch: Any):  # type: ignore[no-untyped-def]
     return set_now
 
 
+STAFF = {  # community: (proposer, reviewer and approver)
+    "440111001001": ("community_worker", "party_secretary"),
+    "440111001002": ("community_worker_c2", "admin"),
+    "440111002001": ("admin", "admin"),
+}
+
+
+def staff(world: World, notice: Notice) -> tuple[Any, Any]:
+    proposer, approver = STAFF[notice.community.code]
+    return world.users[proposer], world.users[approver]
+
+
 def draft(world: World, obligation: Obligation | None = None, **kw: Any) -> Notice:
     fields: dict[str, Any] = {
         "title": "2026年第三季度居委会工作经费使用情况",
         "body": "收入 12,000 元;支出 9,800 元;结余 2,200 元。",
     }
     fields.update(kw)
+    community = obligation.community if obligation else world.nodes["C1"]
     return actions.create_notice(
-        actor=world.users["community_worker"],
-        community=obligation.community if obligation else world.nodes["C1"],
+        actor=world.users[STAFF[community.code][0]],
+        community=community,
         obligation=obligation,
         category="" if obligation else "residents",
         **fields,
@@ -49,17 +62,16 @@ def draft(world: World, obligation: Obligation | None = None, **kw: Any) -> Noti
 
 
 def through_approval(world: World, notice: Notice, when: dt.datetime | None = None) -> Notice:
-    actions.submit(actor=world.users["community_worker"], notice=notice, at=when)
-    actions.review(
-        actor=world.users["party_secretary"], notice=notice, checklist=CHECKLIST, at=when
-    )
-    actions.approve(actor=world.users["party_secretary"], notice=notice, at=when)
+    proposer, secretary = staff(world, notice)
+    actions.submit(actor=proposer, notice=notice, at=when)
+    actions.review(actor=secretary, notice=notice, checklist=CHECKLIST, at=when)
+    actions.approve(actor=secretary, notice=notice, at=when)
     return notice
 
 
 def publish(world: World, notice: Notice, when: dt.datetime | None = None) -> Notice:
     through_approval(world, notice, when)
-    return actions.publish(actor=world.users["community_worker"], notice=notice, at=when)
+    return actions.publish(actor=staff(world, notice)[0], notice=notice, at=when)
 
 
 def quarterly(world: World, community: str = "C1", key: str = "2026-Q3") -> Obligation:
