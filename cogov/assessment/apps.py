@@ -8,4 +8,10 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self) -> None:
-        from . import policy_kinds, rules  # noqa: F401
+        from cogov.core.metrics import on_touched
+
+        from . import navigation, policy_kinds, rules  # noqa: F401
+        from .rollups import on_touched as mark_rollups
+
+        on_touched(mark_rollups)
+        navigation.register()

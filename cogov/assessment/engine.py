@@ -14,7 +14,7 @@ from cogov.core.metrics import Period
 from cogov.core.policies import get_policy
 
 from . import methods
-from .models import Indicator, Kind, Round
+from .models import ORG_LEVELS, Indicator, Kind, Round
 
 DEFAULT_PARAMS: dict[str, Any] = {
     "weighting": "subjective",
@@ -84,31 +84,63 @@ def tree_leaves(version_id: int, params: dict[str, Any]) -> list[dict[str, Any]]
     return leaves
 
 
-def gather(rnd: Round) -> dict[str, Any]:
-    """Read everything the round needs, now, into a JSON-serialisable snapshot."""
+def round_units(rnd: Round) -> list[dict[str, Any]]:
+    """The units a round evaluates: territory nodes of its level under its scope, or the active
+    departments / party organizations based under its scope (`node`: where their metric
+    indicators are read, their own node)."""
+    from cogov.organizations.models import Organization
     from cogov.territory.models import Node
 
+    if rnd.level in ORG_LEVELS:
+        orgs = (
+            Organization.objects.active()
+            .of_kind(*ORG_LEVELS[rnd.level])
+            .within(rnd.scope)
+            .select_related("node")
+            .order_by("name", "pk")
+        )
+        return [
+            {"id": o.pk, "name": o.name, "code": f"org-{o.pk}", "kind": "organization",
+             "node": o.node}
+            for o in orgs
+        ]  # fmt: skip
+    nodes = Node.objects.within(rnd.scope).of_level(rnd.level).order_by("code")
+    return [{"id": n.pk, "name": n.name, "code": n.code, "kind": "node", "node": n} for n in nodes]
+
+
+def availability(metric_key: str, level: str | None = None) -> str:
+    """ "" when the metric can be read (for units of `level`), else why not: "missing" (no app
+    registers it: not installed yet) or "level" (not defined for that level)."""
+    try:
+        metric = registry.get(metric_key)
+    except KeyError:
+        return "missing"
+    if level is not None and level not in ORG_LEVELS and level not in metric.levels:
+        return "level"
+    return ""
+
+
+def gather(rnd: Round) -> dict[str, Any]:
+    """Read everything the round needs, now, into a JSON-serialisable snapshot."""
     params = {**DEFAULT_PARAMS, **rnd.version.params}
     period = Period(rnd.period_start, rnd.period_end)
-    units = list(Node.objects.within(rnd.scope).of_level(rnd.level).order_by("code"))
+    units = round_units(rnd)
     leaves = tree_leaves(rnd.version_id, params)
     manual = {
-        (m.node_id, m.indicator_id): m.value
+        (m.unit_id, m.indicator_id): m.value
         for m in rnd.manual_scores.all()  # type: ignore[attr-defined]
     }
     skipped: list[str] = []
+    unavailable: list[dict[str, str]] = []
     usable = []
     for leaf in leaves:
         if leaf["manual"]:
             usable.append(leaf)
             continue
-        try:
-            metric = registry.get(leaf["metric"])
-        except KeyError:
+        why = availability(leaf["metric"], rnd.level)
+        if why:
             skipped.append(leaf["metric"])
-            continue
-        if rnd.level not in metric.levels:
-            skipped.append(leaf["metric"])
+            unavailable.append({"indicator": leaf["name"], "metric": leaf["metric"], "why": why})
             continue
         usable.append(leaf)
     values: dict[str, dict[str, float | None]] = {}
@@ -116,17 +148,23 @@ def gather(rnd: Round) -> dict[str, Any]:
         row: dict[str, float | None] = {}
         for leaf in usable:
             if leaf["manual"]:
-                row[str(leaf["id"])] = manual.get((unit.pk, leaf["id"]))
-            else:
-                v = registry.compute(leaf["metric"], unit, period)
-                row[str(leaf["id"])] = None if v is None else float(v)
-        values[str(unit.pk)] = row
+                row[str(leaf["id"])] = manual.get((unit["id"], leaf["id"]))
+                continue
+            node = unit["node"]
+            if node is None or node.level not in registry.get(leaf["metric"]).levels:
+                row[str(leaf["id"])] = None
+                continue
+            v = registry.compute(leaf["metric"], node, period)
+            row[str(leaf["id"])] = None if v is None else float(v)
+        values[str(unit["id"])] = row
     thresholds = get_policy("assessment.grades", rnd.scope, on=rnd.period_end)
     return {
         "period": [rnd.period_start.isoformat(), rnd.period_end.isoformat()],
-        "units": [{"id": u.pk, "name": u.name, "code": u.code} for u in units],
+        "level": rnd.level,
+        "units": [{k: u[k] for k in ("id", "name", "code", "kind")} for u in units],
         "indicators": usable,
         "skipped_metrics": skipped,
+        "unavailable": unavailable,
         "values": values,
         "params": params,
         "grades": thresholds.model_dump(),

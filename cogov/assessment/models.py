@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from cogov.accounts.scopes import reach
 from cogov.core.models import WorkflowEvent
 from cogov.core.workflow import TransitionTable
+from cogov.organizations.models import PARTY_KINDS
 
 
 class Direction(models.TextChoices):
@@ -145,7 +146,7 @@ class Round(models.Model):
         related_name="+",
         verbose_name=_("evaluation scope"),
     )
-    level = models.CharField(_("units evaluated"), max_length=16)
+    level = models.CharField(_("units evaluated"), max_length=32)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
     status = models.CharField(max_length=16, choices=RoundStatus.choices, default=RoundStatus.DRAFT)
@@ -172,9 +173,33 @@ class RoundEvent(WorkflowEvent):
         verbose_name = _("round event")
 
 
+ORG_LEVELS: dict[str, tuple[str, ...]] = {
+    "department": ("department",),
+    "party_organization": tuple(str(k) for k in PARTY_KINDS),
+}
+UNIT_LEVELS = ("street", "community", "grid", *ORG_LEVELS)
+
+
+def _unit_fields() -> tuple[models.ForeignKey, models.ForeignKey]:
+    return (
+        models.ForeignKey(
+            "territory.Node", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ),
+        models.ForeignKey(
+            "organizations.Organization",
+            null=True,
+            blank=True,
+            on_delete=models.PROTECT,
+            related_name="+",
+        ),
+    )
+
+
 class ManualScore(models.Model):
+    """A unit (a territory node, or a department / party organization) scored by hand."""
+
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="manual_scores")
-    node = models.ForeignKey("territory.Node", on_delete=models.PROTECT, related_name="+")
+    node, organization = _unit_fields()
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
     value = models.FloatField(_("score"))
     evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
@@ -184,16 +209,23 @@ class ManualScore(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "node", "indicator"], name="assessment_manual_unique"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["round", "organization", "indicator"], name="assessment_manual_org_unique"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator_id}@{self.node_id}: {self.value}"
+        return f"{self.indicator_id}@{self.unit_id}: {self.value}"
+
+    @property
+    def unit_id(self) -> int:
+        return self.organization_id or self.node_id  # type: ignore[return-value]
 
 
 class Result(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="results")
-    node = models.ForeignKey("territory.Node", on_delete=models.PROTECT, related_name="+")
+    node, organization = _unit_fields()
     score = models.FloatField()
     rank = models.PositiveIntegerField()
     grade = models.CharField(max_length=16)
@@ -202,11 +234,22 @@ class Result(models.Model):
     class Meta:
         ordering = ["rank"]
         constraints = [
-            models.UniqueConstraint(fields=["round", "node"], name="assessment_result_unique")
+            models.UniqueConstraint(fields=["round", "node"], name="assessment_result_unique"),
+            models.UniqueConstraint(
+                fields=["round", "organization"], name="assessment_result_org_unique"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.rank}. {self.node_id} {self.score}"
+        return f"{self.rank}. {self.unit_id} {self.score}"
+
+    @property
+    def unit_id(self) -> int:
+        return self.organization_id or self.node_id  # type: ignore[return-value]
+
+    @property
+    def unit(self) -> Any:
+        return self.organization if self.organization_id else self.node
 
 
 class AppealStatus(models.TextChoices):
@@ -223,9 +266,10 @@ APPEAL_TRANSITIONS = TransitionTable(
 class Appeal(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="appeals")
-    node = models.ForeignKey("territory.Node", on_delete=models.PROTECT, related_name="+")
+    node, organization = _unit_fields()
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     reason = models.TextField(_("reason"))
+    decision = models.TextField(_("decision"), blank=True)
     status = models.CharField(
         max_length=16, choices=AppealStatus.choices, default=AppealStatus.OPEN
     )
@@ -249,6 +293,8 @@ class Rollup(models.Model):
     value = models.DecimalField(max_digits=20, decimal_places=6, null=True)
     computed_at = models.DateTimeField()
     dirty = models.BooleanField(default=False)
+    # Bumped by every change notice: a value computed from older data is not stored clean.
+    stamp = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -128,7 +128,8 @@ def move(
     sources, target = STEPS[kind]
     if str(to_status) != target or str(case.status) not in sources:
         raise InvalidTransition(f"{kind} cannot move a case from {case.status!r} to {to_status!r}")
-    return transition(
+    before = [getattr(case, f) for f in CASE_DATES]
+    moved = transition(
         case,
         to_status,
         table=CASE_TRANSITIONS,
@@ -140,3 +141,31 @@ def move(
         kind=kind,
         organization=organization,
     )
+    touch(case, *before)
+    return moved
+
+
+# The case fields the metrics filter on (cogov/cases/metrics.py).
+CASE_DATES = (
+    "reported_at",
+    "dispatched_at",
+    "contacted_at",
+    "replied_at",
+    "checked_at",
+    "revisited_at",
+    "closed_at",
+    "response_due_at",
+    "reply_due_at",
+    "check_due_at",
+)
+
+
+def touch(case: Any, *more: Any) -> None:
+    """Tell metric caches (assessment's rollups) that this case's metrics changed in the
+    periods of its dates, of `more` (the dates before the change) and of today."""
+    from django.utils import timezone
+
+    from cogov.core.metrics import touched
+
+    dates = [getattr(case, f) for f in CASE_DATES]
+    touched("cases", case.territory_path, [*dates, *more, timezone.now()])

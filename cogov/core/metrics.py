@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import import_module
@@ -147,3 +147,52 @@ def autodiscover() -> None:
             except ModuleNotFoundError as exc:
                 if exc.name != f"{config.name}.metrics":
                     raise
+
+
+# --- change notices: capability apps say what changed; caches of metric values listen ---------
+
+Days = tuple[dt.date, ...] | None
+Listener = Callable[[str, str, Days], object]
+_LISTENERS: list[Listener] = []
+
+
+def on_touched(listener: Listener) -> None:
+    """Subscribe to `touched` notices (assessment's rollups do, in its AppConfig.ready)."""
+    if listener not in _LISTENERS:
+        _LISTENERS.append(listener)
+
+
+def _day(value: dt.date | dt.datetime) -> dt.date:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            return value.astimezone(ZoneInfo("Asia/Shanghai")).date()
+        return value.date()
+    return value
+
+
+def touched(
+    app: str,
+    path: str,
+    dates: Iterable[dt.date | dt.datetime | None] | None = None,
+) -> None:
+    """Records of `app` under the territory node at `path` changed in a way that can change the
+    values of `app`'s metrics (keys "<app>.…") for the periods containing any of `dates`
+    (None: every period). Call it from the action that changed them, inside its transaction,
+    with every date the metrics filter that record on, before and after the change.
+
+    Listeners hear it now (inside the caller's transaction, rolled back with it) and once more
+    after the commit, so a reader who recomputed from pre-commit data in between is caught.
+    """
+    from django.db import transaction
+
+    days: Days = None if dates is None else tuple(sorted({_day(d) for d in dates if d is not None}))
+    if not path or not _LISTENERS:
+        return
+    for listener in list(_LISTENERS):
+        listener(app, path, days)
+
+    def again() -> None:
+        for listener in list(_LISTENERS):
+            listener(app, path, days)
+
+    transaction.on_commit(again, robust=True)

@@ -29,7 +29,7 @@ from ..models import (
     WorkType,
 )
 from ..predicates import CASE_ROLES, FIELD, MANAGE
-from ..workflow import OPEN_STATUSES, Status, move
+from ..workflow import OPEN_STATUSES, Status, move, touch
 from .common import _attach, _next_number, _note_required, _tell, require
 
 S = Status
@@ -149,6 +149,7 @@ def report_case(
             subject=case, actor=actor, at=now, from_status="", to_status=S.REPORTED, kind="report"
         )
         _attach(case, actor, AttachmentStage.BEFORE, photos)
+        touch(case)
         deadlines.schedule_stage(case, "verify", now)
         deadlines.schedule_stage(case, "dispatch", now)
         _tell(case, ["field", "managers"], "new case reported", "cases.new")

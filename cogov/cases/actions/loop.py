@@ -25,7 +25,7 @@ from ..models import (
     Urgency,
 )
 from ..predicates import WHISTLE, covers
-from ..workflow import Resolution, Satisfaction, Status, move
+from ..workflow import Resolution, Satisfaction, Status, move, touch
 from .common import _attach, _note_required, _tell, require
 
 S = Status
@@ -104,6 +104,7 @@ def start_clocks(case: Case, now: Any, *, first: bool) -> None:
     Case.objects.filter(pk=case.pk).update(**updates)
     for key, value in updates.items():
         setattr(case, key, value)
+    touch(case)
 
 
 def dispatch_case(
@@ -311,6 +312,7 @@ def reply_case(*, actor: Any, case: Case, reply: str, photos: Sequence[UploadedF
         deadlines.meet(case, "feedback")
         case.check_due_at = deadlines.schedule_stage(case, "check", now)
         Case.objects.filter(pk=case.pk).update(check_due_at=case.check_due_at)
+        touch(case)
         _tell(case, ["reporter", "field"], "reply received: please check", "cases.replied")
     return case
 
@@ -397,6 +399,7 @@ def _reopen(case: Case, actor: Any, reason: str) -> None:
     reply_due = deadlines.schedule_stage(case, "feedback", now)
     Case.objects.filter(pk=case.pk).update(reply_due_at=reply_due)
     case.reply_due_at = reply_due
+    touch(case)
     _tell(
         case,
         ["lead", "managers"] if case.lead_organization_id else ["street"],

@@ -15,6 +15,7 @@ from django.utils import timezone
 from cogov.accounts.models import Membership
 from cogov.core import deadlines as core_deadlines
 from cogov.core.errors import ActionError
+from cogov.core.metrics import touched
 from cogov.core.notifications import notify
 from cogov.core.policies import get_policy
 from cogov.organizations.models import Organization
@@ -89,6 +90,7 @@ def blow_whistle(
             blown_at=now,
             report_due_at=due.at,
         )
+        touched("cases", street.path, [now])
         for department in departments:
             report = WhistleReport.objects.create(
                 whistle=whistle,
