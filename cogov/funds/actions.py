@@ -145,7 +145,7 @@ def _create_fund(
         raise ActionError(gettext("the year must be between 2000 and 2100"), field="year")
     if sources is None:
         shares = get_policy(pk.SOURCE_SHARES, node=community, on=dt.date(year, 1, 1)).for_kind(kind)
-        sources = [{"level": s.level, "share": str(s.share)} for s in shares]
+        sources = [{"level": s.level, "share": f"{s.share:.2f}"} for s in shares]
     else:
         try:
             checked = pk.SourceShares.model_validate({kind: sources})
@@ -153,7 +153,7 @@ def _create_fund(
             raise ActionError(
                 gettext("the sources are not valid: %(e)s") % {"e": exc}, field="sources"
             ) from None
-        sources = [{"level": s.level, "share": str(s.share)} for s in checked.for_kind(kind)]
+        sources = [{"level": s.level, "share": f"{s.share:.2f}"} for s in checked.for_kind(kind)]
     name = (name or "").strip() or f"{community.name} · {FundKind(kind).label}"
     try:
         with transaction.atomic():

@@ -65,9 +65,11 @@ def journal_condition(user, prefix: str = "") -> Q:  # type: ignore[no-untyped-d
 
 class FundQuerySet(models.QuerySet["Fund"]):
     def visible_to(self, user) -> FundQuerySet:  # type: ignore[no-untyped-def]
-        """A fund's summary is public to every signed-in user (居务公开); the journal with
-        payees is for staff (`funds.view_journal`)."""
-        if not getattr(user, "is_authenticated", False):
+        """A fund's summary is public to every signed-in user holding a role (居务公开); the
+        journal with payees is for staff (`funds.view_journal`)."""
+        from cogov.accounts.scopes import reach
+
+        if not reach(user).grants:
             return self.none()
         return self
 

@@ -84,7 +84,8 @@ can_close = _predicate(CLOSE, "Closes a fund's year.")
 
 @rules.predicate
 def signed_in(user: Any, obj: Any = None) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
+    """A signed-in user holding any role (an account without one sees nothing)."""
+    return bool(reach(user).grants)
 
 
 def funds_cell(capability: str, *, everyone: bool = False) -> Any:

@@ -36,7 +36,7 @@ SPECS: dict[str, tuple[Any, str, str, Any, str]] = {
         "fund",
         "See a community fund's balances and budget lines (居务公开)",
         funds_cell(VIEW, everyone=True),
-        "every signed-in user",
+        "every signed-in user holding a role",
     ),
     "funds.view_journal": (
         can_view_journal,
