@@ -83,6 +83,10 @@ def build(
 
         ctx.counts["cooperation"] = build_cooperation_activity(seed)
         ctx.counts["volunteer_signups"] = build_points_activity(seed)
+        # A year of community funds in the demo district (activity_funds.py).
+        from .activity_funds import build_funds_activity
+
+        ctx.counts["fund_entries"] = build_funds_activity(seed, districts[0].id)
     return Report(
         scale,
         seed,
