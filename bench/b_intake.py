@@ -190,24 +190,23 @@ def run(ctx: Context) -> list[Figure]:
         if sorted(set(script_writes)) != sorted(set(written)):
             raise RuntimeError(f"pgbench script writes {script_writes}, the intake {written}")
 
-        server = loadgen.Gunicorn(ctx.database_url, work)
-        clients = server.workers * server.threads
         loadgen.close_connections()
-        with server:
-            loadgen.log(f"intake: gunicorn up ({server.workers} workers × {server.threads})")
-            boot = server.peak_rss()
-            # Every worker's first requests build its grid lookup index and caches.
-            loadgen.run_load(
-                server.base,
-                lambda i: _request(data, 2 * 10**8 + i),
-                concurrency=clients,
-                total=warmup,
-            )
-            load = loadgen.run_load(
-                server.base, lambda i: _request(data, i), concurrency=clients, duration=duration
-            )
-            peak = server.peak_rss()
-            loadgen.log(f"intake: {load.count} requests, {load.rps:.0f}/s")
+        server = loadgen.shared_server(ctx)
+        clients = server.workers * server.threads
+        loadgen.log(f"intake: gunicorn up ({server.workers} workers × {server.threads})")
+        boot = server.boot_rss
+        # Every worker's first requests build its grid lookup index and caches.
+        loadgen.run_load(
+            server.base,
+            lambda i: _request(data, 2 * 10**8 + i),
+            concurrency=clients,
+            total=warmup,
+        )
+        load = loadgen.run_load(
+            server.base, lambda i: _request(data, i), concurrency=clients, duration=duration
+        )
+        peak = server.peak_rss()
+        loadgen.log(f"intake: {load.count} requests, {load.rps:.0f}/s")
         pg = loadgen.pgbench(
             ctx.database_url,
             script,

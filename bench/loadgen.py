@@ -126,8 +126,8 @@ class Gunicorn:
         self.threads = threads
         self.port = 0
         self.process: subprocess.Popen[bytes] | None = None
-        # Persistent, so that collectstatic only copies what changed since the last run.
-        self.data_dir = ROOT / "bench" / "out" / "server-data"
+        self.boot_rss: dict[int, dict[str, int]] = {}  # each worker's memory just after start
+        self.data_dir = Path(tempfile.mkdtemp(prefix="cogov-bench-server-"))
 
     @property
     def base(self) -> str:
@@ -156,34 +156,7 @@ class Gunicorn:
     def __exit__(self, *exc: Any) -> None:
         self.stop()
 
-    def collectstatic(self) -> None:
-        """The hashed static files the production pages name (once per process)."""
-        if _STATIC_DONE:
-            return
-        manifest = self.data_dir / "staticfiles" / "staticfiles.json"
-        if manifest.exists():
-            newest = max(
-                (p.stat().st_mtime for p in (ROOT / "cogov").glob("*/static/**/*") if p.is_file()),
-                default=0.0,
-            )
-            if newest < manifest.stat().st_mtime:  # nothing changed: post-processing takes minutes
-                _STATIC_DONE.append(True)
-                return
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(
-            [sys.executable, "-m", "cogov", "collectstatic", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"collectstatic failed: {done.stderr[-2000:]}")
-        _STATIC_DONE.append(True)
-
     def start(self) -> None:
-        self.collectstatic()
         self.port = free_port()
         gunicorn = Path(sys.executable).parent / "gunicorn"
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -215,7 +188,8 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see {self.log_dir}")
             try:
-                status, _ = request(self.base, "GET", "/accounts/login/", timeout=10)
+                # The API only: the pages would need collectstatic (minutes on a busy machine).
+                status, _ = request(self.base, "GET", "/api/openapi.json", timeout=10)
                 if status == 200 and len(self.worker_pids()) >= self.workers:
                     break
             except OSError:
@@ -236,6 +210,7 @@ class Gunicorn:
                 self.process.kill()
                 self.process.wait(timeout=10)
         self.process = None
+        shutil.rmtree(self.data_dir, ignore_errors=True)
 
     def worker_pids(self) -> list[int]:
         if self.process is None:
@@ -251,7 +226,21 @@ class Gunicorn:
         return {pid: memory(pid) for pid in self.worker_pids()}
 
 
-_STATIC_DONE: list[bool] = []
+def shared_server(ctx: Any) -> Gunicorn:
+    """One production server for every HTTP benchmark of a run (starting one costs seconds on
+    a loaded machine, and the workers' peak memory is then the peak under all these loads);
+    stopped when the process exits."""
+    import atexit
+
+    server = ctx.scratch.get("gunicorn")
+    if server is not None and server.process is not None and server.process.poll() is None:
+        return server  # type: ignore[no-any-return]
+    server = Gunicorn(ctx.database_url, ctx.out / "server")
+    server.start()
+    server.boot_rss = server.peak_rss()
+    ctx.scratch["gunicorn"] = server
+    atexit.register(server.stop)
+    return server
 
 
 def memory(pid: int) -> dict[str, int]:
@@ -645,3 +634,28 @@ def delete_above(marks: dict[str, int], order: list[str]) -> dict[str, int]:
                 cursor.execute(f'DELETE FROM "{table}" WHERE id > %s', [marks[table]])
                 deleted[table] = cursor.rowcount
     return deleted
+
+
+def set_columns(sql: str, values: dict[str, str]) -> str:
+    """In a one-row `INSERT INTO "t" ("a", "b", …) VALUES (x, y, …)`, put the given expressions
+    in the named columns (quotes and parentheses inside the values are respected)."""
+    m = re.match(r'(INSERT INTO "\w+" \()([^)]*)(\) VALUES \()(.*)(\)( RETURNING .*)?)$', sql, re.S)
+    if not m:
+        raise ValueError(f"not a one-row INSERT: {sql[:80]}")
+    columns = [c.strip().strip('"') for c in m.group(2).split(",")]
+    parts, depth, quoted, start, text = [], 0, False, 0, m.group(4)
+    for i, ch in enumerate(text):
+        if ch == "'":
+            quoted = not quoted
+        elif not quoted and ch == "(":
+            depth += 1
+        elif not quoted and ch == ")":
+            depth -= 1
+        elif not quoted and depth == 0 and ch == ",":
+            parts.append(text[start:i].strip())
+            start = i + 1
+    parts.append(text[start:].strip())
+    if len(parts) != len(columns):
+        raise ValueError(f"{len(columns)} columns but {len(parts)} values")
+    parts = [values.get(c, v) for c, v in zip(columns, parts, strict=True)]
+    return f"{m.group(1)}{m.group(2)}{m.group(3)}{', '.join(parts)}{m.group(5)}"
