@@ -1,8 +1,8 @@
 """A year of community funds in the demo district (docs/demo.md, docs/funds.md).
 
 For every community of the first district: last year's party organization service fund
-(党组织服务群众经费) and 民生微实事 fund are opened, allocated (by the city and district shares of the
-policy), spent through budget lines (commitments, payments in instalments, an occasional refund,
+(党组织服务群众经费) and 民生微实事 fund are opened, allocated (by the city and district shares
+of the policy), spent through budget lines (commitments, payments in instalments, an occasional refund,
 a payment posted wrongly and reversed, releases of what projects did not use) and closed at year
 end, the unspent money carried into this year's funds; this year's funds then receive their
 allocation and the first commitments and payments up to today. `cogov verify-funds` reconciles
@@ -86,7 +86,10 @@ def build_funds_activity(seed: int, district_id: int | None = None) -> int:
         if Fund.objects.filter(community=community).exists():
             continue  # generated already
         rng = stream(seed, "funds", community.code)
-        for kind, projects in (("party_service", PARTY_PROJECTS), ("micro_project", MICRO_PROJECTS)):
+        for kind, projects in (
+            ("party_service", PARTY_PROJECTS),
+            ("micro_project", MICRO_PROJECTS),
+        ):
             _community_fund(admin, rng, community, kind, projects, today)
     return JournalEntry.objects.count() - before
 
