@@ -1,12 +1,12 @@
 """A year of community funds in the demo district (docs/demo.md, docs/funds.md).
 
 For every community of the first district: last year's party organization service fund
-(党组织服务群众经费) and 民生微实事 fund are opened, allocated (by the city and district shares
-of the policy), spent through budget lines (commitments, payments in instalments, an occasional refund,
-a payment posted wrongly and reversed, releases of what projects did not use) and closed at year
-end, the unspent money carried into this year's funds; this year's funds then receive their
-allocation and the first commitments and payments up to today. `cogov verify-funds` reconciles
-every one of them to the cent.
+(党组织服务群众经费) and 民生微实事 fund are opened, allocated (by the city and district
+shares of the policy), spent through budget lines (commitments, payments in instalments, an
+occasional refund, a payment posted wrongly and reversed, releases of what projects did not
+use) and closed at year end, the unspent money carried into this year's funds; this year's
+funds then receive their allocation and the first commitments and payments up to today.
+`cogov verify-funds` reconciles every one of them to the cent.
 
 Everything goes through `cogov.funds.actions` as the demo administrator (the same checks and
 audit rows as the pages). Amounts and projects are drawn from `stream(seed, "funds", community
@@ -220,9 +220,7 @@ def _spend(
     paid = Decimal(0)
     day = start
     for n in range(parts):
-        amount = (
-            used - paid if n == parts - 1 else (used / parts).quantize(Decimal("0.01"))
-        )
+        amount = used - paid if n == parts - 1 else (used / parts).quantize(Decimal("0.01"))
         if amount <= 0:
             continue
         day = min(day + dt.timedelta(days=rng.randint(20, 70)), end)
