@@ -10,7 +10,7 @@ import pytest
 
 from cogov.core.errors import ActionError, NotAllowed
 from cogov.organizations import actions
-from cogov.organizations.actions import committee as committee_actions
+from cogov.organizations.actions.committee import common as committee_common
 from cogov.organizations.models import CommitteeUnit, RotationEvent, SlotStatus
 
 YEAR = 2031
@@ -19,7 +19,7 @@ YEAR = 2031
 @pytest.fixture
 def today(monkeypatch: pytest.MonkeyPatch) -> Any:
     box = {"day": dt.date(YEAR - 1, 12, 1)}
-    monkeypatch.setattr(committee_actions, "_today", lambda: box["day"])
+    monkeypatch.setattr(committee_common, "_today", lambda: box["day"])
     return box
 
 
