@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import audit
 from .errors import ActionError, NotAllowed
@@ -29,18 +30,20 @@ def set_policy(
     try:
         policy_kind = get_kind(kind)
     except KeyError:
-        raise ActionError(f"unknown policy kind {kind!r}", field="kind") from None
+        raise ActionError(
+            _("Unknown policy kind %(kind)s.") % {"kind": repr(kind)}, field="kind"
+        ) from None
     if not isinstance(effective_from, dt.date) or isinstance(effective_from, dt.datetime):
-        raise ActionError("effective_from must be a date", field="effective_from")
+        raise ActionError(_("The effective date must be a date."), field="effective_from")
     if policy_kind.statutory or node is None:
         if not is_global_admin(actor):
             raise NotAllowed(
-                "only an administrator may override a statutory policy"
+                _("Only an administrator may override a statutory policy.")
                 if policy_kind.statutory
-                else "only an administrator may set a platform-wide policy"
+                else _("Only an administrator may set a platform-wide policy.")
             )
     elif not actor.has_perm("core.manage_policies", node):
-        raise NotAllowed("you may not set policies for this area")
+        raise NotAllowed(_("You may not set policies for this area."))
     try:
         clean = validate_value(kind, value)
     except PolicyValueError as exc:

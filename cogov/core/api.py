@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -103,7 +104,11 @@ def compute_metric(
     except ValueError as exc:
         raise HttpError(422, str(exc)) from None
     if target.level not in metric.levels:
-        raise HttpError(422, f"{key} is not defined for a {target.level}")
+        raise HttpError(
+            422,
+            _("The metric %(metric)s is not defined for the level %(level)s.")
+            % {"metric": key, "level": target.get_level_display()},
+        )
     value = registry.compute(key, target, span)
     return MetricValueOut(
         key=key,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 
 class ActionError(Exception):
     """An action refused its input. `field` names what is wrong when one field is at fault."""
@@ -16,8 +18,8 @@ class ActionError(Exception):
 class NotAllowed(ActionError):
     """The actor may see the object but may not do this to it."""
 
-    def __init__(self, message: str = "not allowed", *, code: str = "forbidden") -> None:
-        super().__init__(message, code=code)
+    def __init__(self, message: str | None = None, *, code: str = "forbidden") -> None:
+        super().__init__(message or gettext("You may not do this."), code=code)
 
 
 class InvalidTransition(ActionError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, Field, model_validator
 
@@ -25,10 +26,16 @@ class HolidaySchedule(BaseModel):
         for year, schedule in self.years.items():
             for day in [*schedule.holidays, *schedule.workdays]:
                 if day.year != year:
-                    raise ValueError(f"{day} is listed under year {year}")
+                    raise ValueError(
+                        gettext("%(day)s is listed under year %(year)s.")
+                        % {"day": day.isoformat(), "year": year}
+                    )
             both = set(schedule.holidays) & set(schedule.workdays)
             if both:
-                raise ValueError(f"{sorted(both)[0]} is both a holiday and a working day")
+                raise ValueError(
+                    gettext("%(day)s is both a holiday and a working day.")
+                    % {"day": sorted(both)[0].isoformat()}
+                )
         return self
 
 

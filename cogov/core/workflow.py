@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .errors import InvalidTransition
 from .models import WorkflowEvent
@@ -27,6 +28,16 @@ class TransitionTable:
         self.table: dict[str, frozenset[str]] = {
             str(k): frozenset(map(str, v)) for k, v in table.items()
         }
+        # The statuses' labels (TextChoices members carry one) name them in error messages.
+        self.labels: dict[str, Any] = {}
+        for k, v in table.items():
+            for status in (k, *v):
+                if hasattr(status, "label"):
+                    self.labels[str(status)] = status.label
+
+    def label(self, status: str) -> str:
+        """The status's label in the active language (the value itself when it has none)."""
+        return str(self.labels.get(str(status), status))
 
     def allowed(self, from_status: str) -> frozenset[str]:
         return self.table.get(str(from_status), frozenset())
@@ -36,7 +47,10 @@ class TransitionTable:
 
     def check(self, from_status: str, to_status: str) -> None:
         if not self.can(from_status, to_status):
-            raise InvalidTransition(f"cannot move from {from_status!r} to {to_status!r}")
+            raise InvalidTransition(
+                _("The status cannot change from “%(from_status)s” to “%(to_status)s”.")
+                % {"from_status": self.label(from_status), "to_status": self.label(to_status)}
+            )
 
     def statuses(self) -> set[str]:
         found = set(self.table)
@@ -69,7 +83,10 @@ def transition(
             .update(**updates)
         )
         if moved != 1:
-            raise InvalidTransition(f"{type(obj).__name__} {obj.pk} is no longer {from_status!r}")
+            raise InvalidTransition(
+                _("Someone changed this %(object)s meanwhile: it is no longer “%(status)s”.")
+                % {"object": obj._meta.verbose_name, "status": table.label(from_status)}
+            )
         for key, value in updates.items():
             setattr(obj, key, value)
         fields: dict[str, Any] = {

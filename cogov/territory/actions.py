@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from shapely.geometry.base import BaseGeometry
 
 from cogov.core import audit
@@ -24,7 +26,16 @@ from cogov.core.errors import ActionError, NotAllowed
 
 from . import lookup
 from .geometry import GeometryError, area_m2, overlaps_meaningfully, parse_boundary
-from .models import CODE_LENGTH, LEVEL_ORDER, Building, Household, Level, Node, PropertyUnit
+from .models import (
+    CODE_LENGTH,
+    LEVEL_ORDER,
+    Building,
+    Household,
+    Level,
+    Node,
+    PropertyUnit,
+    level_noun,
+)
 
 # Called inside the transaction after redistricting moved buildings to other grids, with
 # {building_id: new_grid_id}. Apps that copy a building's grid (people.Person.grid) register
@@ -40,7 +51,7 @@ def check_manage(actor: Any, node: Node | None) -> None:
     if actor is None:
         return  # a trusted system caller (management command, data migration)
     if not actor.has_perm("territory.manage_territory", node):
-        raise NotAllowed("you may not change the territory here")
+        raise NotAllowed(_("You may not change the territory here."))
 
 
 def _check_roster(actor: Any, grid: Node) -> None:
@@ -50,7 +61,7 @@ def _check_roster(actor: Any, grid: Node) -> None:
     from cogov.accounts.scopes import reach
 
     if not reach(actor).can("import_roster", grid):
-        raise NotAllowed("you may not change the households here")
+        raise NotAllowed(_("You may not change the households here."))
 
 
 def _actor(actor: Any) -> Any:
@@ -69,32 +80,57 @@ def validate_code(level: str, code: str, parent: Node | None, *, field: str = "c
     """The code's shape: district 6 digits, street 9, community 12, grid 15, each starting
     with its parent's code, its own part not all zeros, not used by any node (retired too)."""
     if level not in CODE_LENGTH:
-        raise ActionError(f"unknown level {level!r}", field="level")
+        raise ActionError(
+            _("Unknown level %(level)s; the levels are %(levels)s.")
+            % {"level": repr(level), "levels": ", ".join(CODE_LENGTH)},
+            field="level",
+        )
     code = str(code).strip()
     want = CODE_LENGTH[Level(level)]
     if not code.isascii() or not code.isdigit() or len(code) != want:
-        raise ActionError(f"a {level} code has {want} digits, got {code!r}", field=field)
+        raise ActionError(
+            _("A %(level)s code has %(digits)d digits (0-9); “%(code)s” does not.")
+            % {"level": level_noun(level), "digits": want, "code": code},
+            field=field,
+        )
     expected_parent = parent_level(level)
     if expected_parent is None:
         if parent is not None:
-            raise ActionError("a district has no parent", field="parent")
+            raise ActionError(_("A district has no parent."), field="parent")
     else:
         if parent is None:
-            raise ActionError(f"a {level} needs a parent {expected_parent}", field="parent")
+            raise ActionError(
+                _("A %(level)s needs a parent %(parent_level)s.")
+                % {"level": level_noun(level), "parent_level": level_noun(expected_parent)},
+                field="parent",
+            )
         if parent.level != expected_parent:
             raise ActionError(
-                f"the parent of a {level} is a {expected_parent}, not a {parent.level}",
+                _("The parent of a %(level)s is a %(expected)s, not a %(given)s.")
+                % {
+                    "level": level_noun(level),
+                    "expected": level_noun(expected_parent),
+                    "given": level_noun(parent.level),
+                },
                 field="parent",
             )
         if not code.startswith(parent.code):
             raise ActionError(
-                f"the code {code} does not start with its parent's code {parent.code}", field=field
+                _("The code %(code)s does not start with its parent's code %(parent_code)s.")
+                % {"code": code, "parent_code": parent.code},
+                field=field,
             )
         if set(code[len(parent.code) :]) == {"0"}:
-            raise ActionError(f"the code {code} has an all-zero {level} part", field=field)
+            raise ActionError(
+                _("The code %(code)s has an all-zero %(level)s part.")
+                % {"code": code, "level": level_noun(level)},
+                field=field,
+            )
     if Node.objects.filter(code=code).exists():
         raise ActionError(
-            f"the code {code} is already used (codes of retired units stay taken)", field=field
+            _("The code %(code)s is already used (codes of retired units stay taken).")
+            % {"code": code},
+            field=field,
         )
     return code
 
@@ -105,13 +141,13 @@ def validate_geometry(
     """A valid GeoJSON Polygon/MultiPolygon that lies inside or overlaps its parent's boundary."""
     if geometry in (None, ""):
         if required:
-            raise ActionError("a grid needs a boundary", field=field)
+            raise ActionError(_("A grid needs a boundary."), field=field)
         return None
     if isinstance(geometry, str):
         try:
             geometry = json.loads(geometry)
         except ValueError:
-            raise ActionError("the boundary is not JSON", field=field) from None
+            raise ActionError(_("The boundary is not JSON."), field=field) from None
     try:
         geom = parse_boundary(geometry)
     except GeometryError as exc:
@@ -123,7 +159,9 @@ def validate_geometry(
             outer = None
         if outer is not None and not overlaps_meaningfully(geom, outer, tolerance=0):
             raise ActionError(
-                f"the boundary lies outside {parent.name} ({parent.code})", field=field
+                _("The boundary lies outside %(name)s (%(code)s).")
+                % {"name": parent.name, "code": parent.code},
+                field=field,
             )
     return geom
 
@@ -148,12 +186,34 @@ def check_no_overlap(
             continue
         if overlaps_meaningfully(geom, index.geometries[int(i)]):
             raise ActionError(
-                f"the boundary overlaps grid {other.name} ({other.code})", field=field
+                _("The boundary overlaps grid %(name)s (%(code)s).")
+                % {"name": other.name, "code": other.code},
+                field=field,
             )
 
 
 def _as_date(on: dt.date | None) -> dt.date:
     return on or timezone.localdate()
+
+
+def _name_required() -> str:
+    return pgettext("territory unit", "A name is required.")
+
+
+def not_in_force(node: Node, on: dt.date) -> str:
+    """The message for a unit that is not in force on a date (retired, or not yet created)."""
+    return _("%(name)s (%(code)s) is not in force on %(date)s.") % {
+        "name": node.name,
+        "code": node.code,
+        "date": on.isoformat(),
+    }
+
+
+def _already_registered(building: Building, place: str) -> str:
+    return _("%(building)s %(place)s is already registered.") % {
+        "building": building.name,
+        "place": place,
+    }
 
 
 # -- nodes -----------------------------------------------------------------------------------
@@ -176,14 +236,12 @@ def _create_node(
     `existing`: the grid index to check overlaps against (taken now when not given)."""
     name = (name or "").strip()
     if not name:
-        raise ActionError("a name is required", field=f"{field_prefix}name")
+        raise ActionError(_name_required(), field=f"{field_prefix}name")
     if parent is not None and not (
         parent.valid_from <= valid_from
         and (parent.valid_to is None or parent.valid_to > valid_from)
     ):
-        raise ActionError(
-            f"{parent.name} ({parent.code}) is not in force on {valid_from}", field="parent"
-        )
+        raise ActionError(not_in_force(parent, valid_from), field="parent")
     code = validate_code(level, code, parent, field=f"{field_prefix}code")
     geom = validate_geometry(
         geometry, parent, required=level == Level.GRID, field=f"{field_prefix}geometry"
@@ -245,7 +303,7 @@ def update_node(*, actor: Any, node: Node, name: str | None = None, geometry: An
     redistricting (`split_node`, `merge_nodes`)."""
     check_manage(actor, node)
     if node.valid_to is not None and node.valid_to <= timezone.localdate():
-        raise ActionError("a retired unit cannot be changed", code="retired")
+        raise ActionError(_("A retired unit cannot be changed."), code="retired")
     with transaction.atomic():
         changed: dict[str, Any] = {}
         if name is not None and name.strip() and name.strip() != node.name:
@@ -278,9 +336,12 @@ def update_geometry(*, actor: Any, node: Node, geometry: Any) -> Node:
 
 def _active_grid(grid: Node | None, *, field: str = "grid") -> Node:
     if grid is None or grid.level != Level.GRID:
-        raise ActionError("a building belongs to a grid", field=field)
+        raise ActionError(_("A building belongs to a grid."), field=field)
     if not grid.is_active:
-        raise ActionError(f"{grid.name} ({grid.code}) is retired", field=field)
+        raise ActionError(
+            _("%(name)s (%(code)s) is retired.") % {"name": grid.name, "code": grid.code},
+            field=field,
+        )
     return grid
 
 
@@ -297,23 +358,28 @@ def create_building(
 ) -> Building:
     """Register a building in `grid`, or else in the grid its coordinates fall in."""
     if (lon is None) != (lat is None):
-        raise ActionError("give both longitude and latitude, or neither", field="lon")
+        raise ActionError(_("Give both longitude and latitude, or neither."), field="lon")
     if grid is None:
         if lon is None or lat is None:
-            raise ActionError("give the grid or the building's coordinates", field="grid")
+            raise ActionError(_("Give the grid or the building's coordinates."), field="grid")
         found = lookup.locate(lon, lat)
         if found.grid is None:
-            raise ActionError(f"no grid at these coordinates: {found.reason}", field="lon")
+            raise ActionError(
+                _("There is no grid at these coordinates. %(reason)s") % {"reason": found.reason},
+                field="lon",
+            )
         grid = found.grid
     grid = _active_grid(grid)
     check_manage(actor, grid)
     code, name = str(code).strip(), (name or "").strip()
     if not code:
-        raise ActionError("a code is required", field="code")
+        raise ActionError(_("A code is required."), field="code")
     if not name:
-        raise ActionError("a name is required", field="name")
+        raise ActionError(_name_required(), field="name")
     if Building.objects.filter(code=code).exists():
-        raise ActionError(f"the building code {code} is already used", field="code")
+        raise ActionError(
+            _("The building code %(code)s is already used.") % {"code": code}, field="code"
+        )
     with transaction.atomic():
         building = Building.objects.create(
             grid=grid, code=code, name=name, address=address, lon=lon, lat=lat, floors=floors
@@ -327,13 +393,15 @@ def create_household(*, actor: Any, building: Building, code: str, door: str) ->
     _check_roster(actor, building.grid)
     code, door = str(code).strip(), (door or "").strip()
     if not code:
-        raise ActionError("a code is required", field="code")
+        raise ActionError(_("A code is required."), field="code")
     if not door:
-        raise ActionError("the door is required", field="door")
+        raise ActionError(_("The door is required."), field="door")
     if Household.objects.filter(code=code).exists():
-        raise ActionError(f"the household code {code} is already used", field="code")
+        raise ActionError(
+            _("The household code %(code)s is already used.") % {"code": code}, field="code"
+        )
     if Household.objects.filter(building=building, door=door).exists():
-        raise ActionError(f"{building.name} {door} is already registered", field="door")
+        raise ActionError(_already_registered(building, door), field="door")
     with transaction.atomic():
         household = Household.objects.create(building=building, code=code, door=door)
         audit.record(actor, "territory.create_household", household, building=building.code)
@@ -353,17 +421,17 @@ def create_property_unit(
     _check_roster(actor, building.grid)
     number = str(number).strip()
     if not number:
-        raise ActionError("the unit number is required", field="number")
+        raise ActionError(_("The unit number is required."), field="number")
     try:
         area = Decimal(str(exclusive_area))
     except ArithmeticError:
-        raise ActionError("the area must be a number", field="exclusive_area") from None
+        raise ActionError(_("The area must be a number."), field="exclusive_area") from None
     if not area.is_finite() or area <= 0:
-        raise ActionError("the area must be positive", field="exclusive_area")
+        raise ActionError(_("The area must be positive."), field="exclusive_area")
     if household is not None and household.building_id != building.pk:
-        raise ActionError("the household lives in another building", field="household")
+        raise ActionError(_("The household lives in another building."), field="household")
     if PropertyUnit.objects.filter(building=building, number=number).exists():
-        raise ActionError(f"{building.name} {number} is already registered", field="number")
+        raise ActionError(_already_registered(building, number), field="number")
     with transaction.atomic():
         unit = PropertyUnit.objects.create(
             building=building,
@@ -380,14 +448,27 @@ def create_property_unit(
 
 
 class ImportFailed(ActionError):
-    """The import wrote nothing; `errors` lists every problem as "feature N: property: why"."""
+    """The import wrote nothing; `errors` lists every problem as "Feature N, property: why"
+    (N counts the file's features from 0, the property is the GeoJSON key at fault)."""
 
     def __init__(self, errors: list[str]) -> None:
-        shown = "; ".join(errors[:20]) + (
-            f"; … {len(errors) - 20} more" if len(errors) > 20 else ""
+        shown = " ".join(errors[:20])
+        if len(errors) > 20:
+            shown += " " + _("… and %(count)d more.") % {"count": len(errors) - 20}
+        super().__init__(
+            _("Nothing was imported. %(problems)s") % {"problems": shown},
+            field="features",
+            code="import_failed",
         )
-        super().__init__(f"nothing imported: {shown}", field="features", code="import_failed")
         self.errors = errors
+
+
+def _feature_error(index: int, prop: str, problem: str) -> str:
+    return _("Feature %(index)d, %(property)s: %(problem)s") % {
+        "index": index,
+        "property": prop,
+        "problem": problem,
+    }
 
 
 def import_geojson(*, actor: Any, data: Any, valid_from: dt.date | None = None) -> list[Node]:
@@ -400,12 +481,14 @@ def import_geojson(*, actor: Any, data: Any, valid_from: dt.date | None = None) 
         try:
             data = json.loads(data)
         except ValueError as exc:
-            raise ActionError(f"the file is not JSON: {exc}", field="data") from None
+            raise ActionError(
+                _("The file is not JSON: %(error)s") % {"error": exc}, field="data"
+            ) from None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise ActionError("expected a GeoJSON FeatureCollection", field="type")
+        raise ActionError(_("Expected a GeoJSON FeatureCollection."), field="type")
     features = data.get("features")
     if not isinstance(features, list) or not features:
-        raise ActionError("the FeatureCollection has no features", field="features")
+        raise ActionError(_("The FeatureCollection has no features."), field="features")
 
     errors: list[str] = []
     rows: list[tuple[int, dict[str, Any], Any]] = []
@@ -413,29 +496,34 @@ def import_geojson(*, actor: Any, data: Any, valid_from: dt.date | None = None) 
     for i, feature in enumerate(features):
         props = feature.get("properties") if isinstance(feature, dict) else None
         if not isinstance(props, dict):
-            errors.append(f"feature {i}: properties: missing")
+            errors.append(_feature_error(i, "properties", _("This property is missing.")))
             continue
         clean: dict[str, Any] = {}
         level = props.get("level")
         if level not in CODE_LENGTH:
-            errors.append(
-                f"feature {i}: level: must be one of {', '.join(CODE_LENGTH)}, got {level!r}"
-            )
+            problem = _("The level must be one of %(levels)s, not %(level)s.") % {
+                "levels": ", ".join(CODE_LENGTH),
+                "level": repr(level),
+            }
+            errors.append(_feature_error(i, "level", problem))
             continue
         clean["level"] = level
         for key in ("code", "name"):
             value = props.get(key)
             if not isinstance(value, str | int) or not str(value).strip():
-                errors.append(f"feature {i}: {key}: missing")
+                errors.append(_feature_error(i, key, _("This property is missing.")))
             clean[key] = str(value).strip() if value is not None else ""
         parent_code = props.get("parent_code")
         clean["parent_code"] = str(parent_code).strip() if parent_code not in (None, "") else None
         if level != Level.DISTRICT and clean["parent_code"] is None:
-            errors.append(f"feature {i}: parent_code: a {level} needs its parent's code")
+            problem = _("A %(level)s needs its parent's code.") % {"level": level_noun(level)}
+            errors.append(_feature_error(i, "parent_code", problem))
         if clean["code"] in seen:
-            errors.append(
-                f"feature {i}: code: {clean['code']} repeats feature {seen[clean['code']]}"
-            )
+            problem = _("The code %(code)s repeats feature %(index)d.") % {
+                "code": clean["code"],
+                "index": seen[clean["code"]],
+            }
+            errors.append(_feature_error(i, "code", problem))
         seen[clean["code"]] = i
         rows.append((i, clean, feature.get("geometry")))
     if errors:
@@ -459,10 +547,10 @@ def import_geojson(*, actor: Any, data: Any, valid_from: dt.date | None = None) 
             if props["parent_code"]:
                 parent = created.get(props["parent_code"]) or existing.get(props["parent_code"])
                 if parent is None:
-                    errors.append(
-                        f"feature {i}: parent_code: no unit {props['parent_code']} "
-                        "in the file or in force"
-                    )
+                    problem = _("There is no unit %(code)s in the file or in force.") % {
+                        "code": props["parent_code"]
+                    }
+                    errors.append(_feature_error(i, "parent_code", problem))
                     continue
                 if parent.code not in created and parent.code not in checked:
                     check_manage(actor, parent)
@@ -480,7 +568,7 @@ def import_geojson(*, actor: Any, data: Any, valid_from: dt.date | None = None) 
                     existing=existing_grids,
                 )
             except ActionError as exc:
-                errors.append(f"feature {i}: {_property_of(exc.field)}: {exc.message}")
+                errors.append(_feature_error(i, _property_of(exc.field), exc.message))
                 continue
             created[node.code] = node
             if node.level == Level.GRID and node.geometry:
@@ -511,16 +599,17 @@ def _overlapping(grids: list[tuple[int, str, BaseGeometry]]) -> list[str]:
         return []
     import shapely
 
-    geoms = [g for _, _, g in grids]
+    geoms = [g for _index, _code, g in grids]
     tree = shapely.STRtree(geoms)
     left, right = tree.query(geoms, predicate="intersects")
     problems = []
     for a, b in zip(left.tolist(), right.tolist(), strict=True):
         if a < b and overlaps_meaningfully(geoms[a], geoms[b]):
-            problems.append(
-                f"feature {grids[b][0]}: geometry: overlaps grid {grids[a][1]} "
-                f"(feature {grids[a][0]})"
-            )
+            problem = _("It overlaps grid %(code)s (feature %(index)d).") % {
+                "code": grids[a][1],
+                "index": grids[a][0],
+            }
+            problems.append(_feature_error(grids[b][0], "geometry", problem))
     return problems
 
 

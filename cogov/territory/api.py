@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from cogov.web.access import get_visible_or_404
@@ -143,6 +144,7 @@ def locate(request: HttpRequest, point: Query[LocateIn]) -> dict[str, Any]:
     if result.grid is None:
         return {"grid": None, "reason": result.reason, "candidates": []}
     if not request.user.has_perm("territory.view_node", result.grid):
-        return {"grid": None, "reason": "outside the territory you may see", "candidates": []}
+        reason = _("The point is outside the territory you may see.")
+        return {"grid": None, "reason": reason, "candidates": []}
     grid = Node.objects.select_related("parent").defer(*LIGHT).get(pk=result.grid.pk)
     return {"grid": _node_out(grid), "reason": result.reason, "candidates": list(result.candidates)}

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import shapely
+from django.utils.translation import gettext as _
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
@@ -26,25 +27,32 @@ class GeometryError(ValueError):
 def parse_boundary(data: Any) -> BaseGeometry:
     """A valid, non-empty Polygon or MultiPolygon from a GeoJSON geometry dict, or GeometryError."""
     if not isinstance(data, dict):
-        raise GeometryError("the geometry must be a GeoJSON object")
+        raise GeometryError(_("The geometry must be a GeoJSON object."))
     kind = data.get("type")
     if kind not in POLYGONAL:
-        raise GeometryError(f"the geometry must be a Polygon or MultiPolygon, not {kind!r}")
+        raise GeometryError(
+            _("The geometry must be a Polygon or MultiPolygon, not %(type)s.")
+            % {"type": repr(kind)}
+        )
     try:
         geom = shape(data)
     except (ValueError, TypeError, IndexError, AttributeError, KeyError) as exc:
-        raise GeometryError(f"the coordinates are malformed ({exc})") from None
+        raise GeometryError(
+            _("The coordinates are malformed (%(error)s).") % {"error": exc}
+        ) from None
     if geom.is_empty:
-        raise GeometryError("the geometry is empty")
+        raise GeometryError(_("The geometry is empty."))
     coords = shapely.get_coordinates(geom)
     if not np.isfinite(coords).all():
-        raise GeometryError("the coordinates must be finite numbers")
+        raise GeometryError(_("The coordinates must be finite numbers."))
     if (np.abs(coords[:, 0]) > 180).any() or (np.abs(coords[:, 1]) > 90).any():
-        raise GeometryError("the coordinates must be longitude (±180) then latitude (±90)")
+        raise GeometryError(_("The coordinates must be longitude (±180) then latitude (±90)."))
     if not geom.is_valid:
-        raise GeometryError(f"the geometry is not valid: {shapely.is_valid_reason(geom)}")
+        raise GeometryError(
+            _("The geometry is not valid: %(reason)s") % {"reason": shapely.is_valid_reason(geom)}
+        )
     if geom.area <= 0:
-        raise GeometryError("the geometry has no area")
+        raise GeometryError(_("The geometry has no area."))
     return geom
 
 

@@ -3,7 +3,7 @@
     from cogov.territory.lookup import locate
     result = locate(113.2644, 23.1291)
     result.grid       # the Node, or None
-    result.reason     # "inside", "on_edge", or why there is no grid
+    result.reason     # "inside", "on_edge", or why there is no grid (a translated sentence)
     result.candidates # codes of every grid whose closed polygon touches the point
 
 The rule (docs/territory.md): a point in the interior of a grid resolves to that grid. A point
@@ -36,6 +36,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.db.models.base import ModelState
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .geometry import distance_m, parse_boundary
 from .models import Building, Level, Node, TerritoryVersion
@@ -96,9 +97,9 @@ class GridIndex:
     # -- one point -------------------------------------------------------------------------
     def locate(self, lon: float, lat: float) -> LookupResult:
         if not (np.isfinite(lon) and np.isfinite(lat)):
-            return LookupResult(None, "the coordinates are not numbers")
+            return LookupResult(None, _("The coordinates are not numbers."))
         if not len(self):
-            return LookupResult(None, "no grid has a boundary yet")
+            return LookupResult(None, _("No grid has a boundary yet."))
         pt = shapely.Point(lon, lat)
         hits = sorted(int(i) for i in self.tree.query(pt, predicate="intersects"))
         if hits:
@@ -122,7 +123,10 @@ class GridIndex:
             ((distance_m(lon, lat, self.geometries[i]), str(self.codes[i]), int(i)) for i in near),
         )
         node = self.nodes[best[2]]
-        return f"outside every grid; the nearest is {node.name} ({node.code}), {best[0]:.0f} m away"
+        return _(
+            "The point is outside every grid; "
+            "the nearest is %(name)s (%(code)s), %(distance)s m away."
+        ) % {"name": node.name, "code": node.code, "distance": f"{best[0]:.0f}"}
 
     # -- many points -----------------------------------------------------------------------
     def locate_many(self, points: Any) -> list[LookupResult]:
@@ -131,7 +135,7 @@ class GridIndex:
         if n == 0:
             return []
         if not len(self):
-            return [LookupResult(None, "no grid has a boundary yet")] * n
+            return [LookupResult(None, _("No grid has a boundary yet."))] * n
         pts = shapely.points(coords)
         point_idx, tree_idx = self.tree.query(pts, predicate="intersects")
         interior = (
@@ -166,7 +170,7 @@ class GridIndex:
                 if np.isfinite(lon) and np.isfinite(lat):
                     results[p] = LookupResult(None, self._outside_reason(float(lon), float(lat)))
                 else:
-                    results[p] = LookupResult(None, "the coordinates are not numbers")
+                    results[p] = LookupResult(None, _("The coordinates are not numbers."))
         return results  # type: ignore[return-value]
 
 

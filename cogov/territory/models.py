@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Level(models.TextChoices):
@@ -31,6 +32,24 @@ class Level(models.TextChoices):
 
 LEVEL_ORDER = [Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID]
 CODE_LENGTH = {Level.DISTRICT: 6, Level.STREET: 9, Level.COMMUNITY: 12, Level.GRID: 15}
+
+# A level as a common noun inside a sentence ("A community code has 12 digits."); the
+# labels above are capitalised for headings and choices.
+_LEVEL_NOUNS = {
+    Level.DISTRICT: pgettext_lazy("territory level in a sentence", "district"),
+    Level.STREET: pgettext_lazy("territory level in a sentence", "street"),
+    Level.COMMUNITY: pgettext_lazy("territory level in a sentence", "community"),
+    Level.GRID: pgettext_lazy("territory level in a sentence", "grid"),
+}
+
+
+def level_noun(level: str) -> str:
+    """The level's name to use inside a message, in the active language (an unknown level as
+    given)."""
+    try:
+        return str(_LEVEL_NOUNS[Level(level)])
+    except ValueError:
+        return str(level)
 
 
 class NodeQuerySet(models.QuerySet["Node"]):

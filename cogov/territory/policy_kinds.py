@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, Field, model_validator
 
@@ -13,7 +14,7 @@ class GridSize(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> GridSize:
         if self.min_households > self.max_households:
-            raise ValueError("min_households is above max_households")
+            raise ValueError(gettext("The minimum number of households is above the maximum."))
         return self
 
 

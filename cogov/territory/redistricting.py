@@ -20,13 +20,14 @@ from typing import Any
 import shapely
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from shapely.geometry.base import BaseGeometry
 
 from cogov.core import audit
 from cogov.core.errors import ActionError
 
 from . import lookup
-from .actions import BUILDING_MOVE_HANDLERS, _actor, _create_node, check_manage
+from .actions import BUILDING_MOVE_HANDLERS, _actor, _create_node, check_manage, not_in_force
 from .geometry import overlaps_meaningfully, parse_boundary, to_geojson
 from .models import Building, Level, LineageKind, Node, NodeLineage
 
@@ -103,12 +104,18 @@ def _part_geometries(parts: Sequence[Mapping[str, Any]]) -> list[BaseGeometry | 
         try:
             geoms.append(parse_boundary(raw))
         except ValueError as exc:
-            raise ActionError(f"part {i}: {exc}", field=f"parts[{i}].geometry") from None
+            raise ActionError(
+                _("Part %(index)d: %(problem)s") % {"index": i, "problem": exc},
+                field=f"parts[{i}].geometry",
+            ) from None
     for a in range(len(geoms)):
         for b in range(a + 1, len(geoms)):
             ga, gb = geoms[a], geoms[b]
             if ga is not None and gb is not None and overlaps_meaningfully(ga, gb):
-                raise ActionError(f"parts {a} and {b} overlap", field=f"parts[{b}].geometry")
+                raise ActionError(
+                    _("Parts %(first)d and %(second)d overlap.") % {"first": a, "second": b},
+                    field=f"parts[{b}].geometry",
+                )
     return geoms
 
 
@@ -142,16 +149,16 @@ def split_node(
     Who may: `territory.manage_territory` over the parent."""
     on = on or timezone.localdate()
     if node.level not in REDISTRICTABLE:
-        raise ActionError("only communities and grids are split here", field="node")
+        raise ActionError(_("Only communities and grids can be split."), field="node")
     if not _in_force(node, on):
-        raise ActionError(f"{node.name} ({node.code}) is not in force on {on}", field="node")
+        raise ActionError(not_in_force(node, on), field="node")
     if len(parts) < 2:
-        raise ActionError("a split needs at least two parts", field="parts")
+        raise ActionError(_("A split needs at least two parts."), field="parts")
     parent = node.parent
     check_manage(actor, parent)
     codes = [str(p.get("code", "")).strip() for p in parts]
     if len(set(codes)) != len(codes):
-        raise ActionError("the parts' codes repeat", field="parts")
+        raise ActionError(_("The parts' codes repeat."), field="parts")
     geoms = _part_geometries(parts)
     existing = lookup.get_index(on)
 
@@ -196,7 +203,10 @@ def _assign_buildings(
     fallback = None
     if unlocated_to is not None:
         if unlocated_to not in codes:
-            raise ActionError(f"{unlocated_to} is not one of the parts", field="unlocated_to")
+            raise ActionError(
+                _("%(code)s is not one of the parts.") % {"code": unlocated_to},
+                field="unlocated_to",
+            )
         fallback = new_nodes[codes.index(unlocated_to)]
     moves: dict[int, int] = {}
     stranded: list[str] = []
@@ -209,9 +219,16 @@ def _assign_buildings(
         else:
             stranded.append(b.code)
     if stranded:
+        more = len(stranded) - 20
+        listed = ", ".join(stranded[:20]) + (
+            " " + _("… and %(count)d more") % {"count": more} if more > 0 else ""
+        )
         raise ActionError(
-            f"buildings without coordinates or outside every part: {', '.join(stranded[:20])}; "
-            "give unlocated_to",
+            _(
+                "These buildings have no coordinates or lie outside every part: %(codes)s. "
+                "Say which part takes them (unlocated_to)."
+            )
+            % {"codes": listed},
             field="unlocated_to",
         )
     return moves
@@ -234,10 +251,15 @@ def _split_community_grids(
         for code in part.get("grids") or ():
             if code not in by_code:
                 raise ActionError(
-                    f"{code} is not a current grid of {old.name}", field=f"parts[{i}].grids"
+                    _("%(code)s is not a current grid of %(name)s.")
+                    % {"code": code, "name": old.name},
+                    field=f"parts[{i}].grids",
                 )
             if code in target:
-                raise ActionError(f"grid {code} is listed in two parts", field=f"parts[{i}].grids")
+                raise ActionError(
+                    _("Grid %(code)s is listed in two parts.") % {"code": code},
+                    field=f"parts[{i}].grids",
+                )
             target[code] = i
     for grid in grids:
         if grid.code in target:
@@ -251,8 +273,11 @@ def _split_community_grids(
         best = max(overlaps, default=(0.0, -1))
         if best[0] <= 0:
             raise ActionError(
-                f"grid {grid.code} is in no part: list it in a part's grids "
-                "or give the parts boundaries",
+                _(
+                    "Grid %(code)s is in no part: list it in a part's grids "
+                    "or give the parts boundaries."
+                )
+                % {"code": grid.code},
                 field="parts",
             )
         target[grid.code] = best[1]
@@ -282,16 +307,18 @@ def merge_nodes(
     on = on or timezone.localdate()
     nodes = list(nodes)
     if len(nodes) < 2 or len({n.pk for n in nodes}) != len(nodes):
-        raise ActionError("a merge needs at least two different units", field="nodes")
+        raise ActionError(_("A merge needs at least two different units."), field="nodes")
     levels = {n.level for n in nodes}
     parents = {n.parent_id for n in nodes}
     if len(levels) != 1 or levels.pop() not in REDISTRICTABLE:
-        raise ActionError("merge communities with communities or grids with grids", field="nodes")
+        raise ActionError(
+            _("Merge communities with communities or grids with grids."), field="nodes"
+        )
     if len(parents) != 1:
-        raise ActionError("the units to merge have different parents", field="nodes")
+        raise ActionError(_("The units to merge have different parents."), field="nodes")
     for n in nodes:
         if not _in_force(n, on):
-            raise ActionError(f"{n.name} ({n.code}) is not in force on {on}", field="nodes")
+            raise ActionError(not_in_force(n, on), field="nodes")
     parent = nodes[0].parent
     level = nodes[0].level
     check_manage(actor, parent)

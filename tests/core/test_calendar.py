@@ -112,9 +112,11 @@ def test_a_holidays_policy_fills_an_unknown_year(world):
 
 
 def test_a_holidays_policy_rejects_a_date_in_the_wrong_year(world):
+    from django.utils import translation
+
     from cogov.core.errors import ActionError
 
-    with pytest.raises(ActionError, match="2028-01-01 is listed under year 2027"):
+    def set_wrong_year() -> None:
         set_policy(
             actor=world.admin,
             kind="calendar.holidays",
@@ -122,6 +124,14 @@ def test_a_holidays_policy_rejects_a_date_in_the_wrong_year(world):
             value={"years": {"2027": {"holidays": ["2028-01-01"]}}},
             effective_from=timezone.localdate(),
         )
+
+    with pytest.raises(ActionError, match="2028-01-01 被列在了 2027 年之下"):
+        set_wrong_year()
+    with (
+        translation.override("en"),
+        pytest.raises(ActionError, match="2028-01-01 is listed under year 2027"),
+    ):
+        set_wrong_year()
 
 
 def test_limits_that_make_no_sense_are_refused(db):

@@ -86,7 +86,7 @@ def test_who_may_set_a_local_policy(world, persona, node, allowed):
 def test_statutory_kinds_only_a_global_admin_may_override(world):
     value = {"years": {"2027": {"holidays": ["2027-01-01"], "workdays": []}}}
     for persona, node in [("street_official", world.S1), ("street_official", world.C1)]:
-        with pytest.raises(NotAllowed):
+        with pytest.raises(NotAllowed) as refused:
             set_policy(
                 actor=world.users[persona],
                 kind="calendar.holidays",
@@ -94,6 +94,7 @@ def test_statutory_kinds_only_a_global_admin_may_override(world):
                 value=value,
                 effective_from=TODAY,
             )
+        assert refused.value.message == "只有管理员可以改动法定政策参数。"
     assert world.users["street_official"].has_perm("core.manage_policies", world.S1)
     policy = set_policy(
         actor=world.admin, kind="calendar.holidays", node=None, value=value, effective_from=TODAY

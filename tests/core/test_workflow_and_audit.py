@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import models
+from django.utils import translation
 
 from cogov.core import audit
 from cogov.core.errors import InvalidTransition
@@ -21,6 +23,24 @@ def test_transition_table():
     with pytest.raises(InvalidTransition) as err:
         TABLE.check("closed", "open")
     assert err.value.field == "status"
+
+
+class Phase(models.TextChoices):
+    SEALED = "sealed", "Sealed envelope"
+    OPENED = "opened", "Opened envelope"
+
+
+def test_a_refused_transition_names_the_statuses_by_their_labels_in_the_users_language():
+    table = TransitionTable({Phase.SEALED: {Phase.OPENED}, Phase.OPENED: set()})
+    assert table.label("sealed") == "Sealed envelope" and table.label("unknown") == "unknown"
+    with pytest.raises(InvalidTransition) as err:
+        table.check("opened", Phase.SEALED)
+    assert err.value.message == "状态不能从“Opened envelope”变为“Sealed envelope”。"
+    with translation.override("en"), pytest.raises(InvalidTransition) as err:
+        table.check("opened", "sealed")
+    assert (
+        err.value.message == "The status cannot change from “Opened envelope” to “Sealed envelope”."
+    )
 
 
 def test_audit_rows_are_append_only(world):

@@ -50,16 +50,16 @@ def _grid(world, code="440111001001003", geometry=None, actor="admin", **kw):
         ("grid", "C1", "440111001002003", "does not start with its parent's code"),
         ("grid", "C1", "440111001001000", "all-zero"),
         ("grid", "C1", "440111001001001", "already used"),
-        ("grid", "S1", "440111001001003", "the parent of a grid is a community"),
+        ("grid", "S1", "440111001001003", "The parent of a grid is a community"),
         ("community", "S1", "440111001", "12 digits"),
         ("community", "S1", "440111002003", "does not start"),
         ("street", "D", "440111003003", "9 digits"),
         ("district", None, "44011", "6 digits"),
-        ("district", "D", "440112", "a district has no parent"),
+        ("district", "D", "440112", "A district has no parent"),
         ("community", None, "440111001009", "needs a parent street"),
     ],
 )
-def test_code_validation(world, level, parent, code, message):
+def test_code_validation(world, english, level, parent, code, message):
     before = Node.objects.count()
     with pytest.raises(ActionError) as exc:
         actions.create_node(
@@ -75,7 +75,31 @@ def test_code_validation(world, level, parent, code, message):
     assert Node.objects.count() == before
 
 
-def test_codes_of_retired_units_stay_taken(world):
+def test_messages_are_in_the_users_language_with_the_level_names(world):
+    """Chinese is the default: the message, and the level names inside it, are translated."""
+
+    def refusal(level, parent, code):
+        with pytest.raises(ActionError) as exc:
+            actions.create_node(
+                actor=world.users["admin"], level=level, code=code, name="x", parent=parent
+            )
+        return exc.value.message
+
+    assert refusal("grid", world.C1, "4401") == "网格代码应为 15 位数字（0-9），“4401”不符合。"
+    assert refusal("grid", world.S1, "440111001001003") == "网格的上级应为社区，而不是街道。"
+    assert refusal("community", None, "440111001009") == "社区必须有上级街道。"
+    with pytest.raises(NotAllowed) as exc:
+        _grid(world, actor="community_worker")
+    assert exc.value.message == "您无权修改这里的区划。"
+    data = copy.deepcopy(_district_file())
+    data["features"][0]["properties"].pop("code")
+    with pytest.raises(ImportFailed) as failed:
+        actions.import_geojson(actor=world.users["admin"], data=data)
+    assert failed.value.errors[0] == "要素 0，code：缺少此属性。"
+    assert failed.value.message.startswith("未导入任何内容。要素 0，code：缺少此属性。")
+
+
+def test_codes_of_retired_units_stay_taken(world, english):
     actions.merge_nodes(actor=None, nodes=[world.G11, world.G12], code="440111001001003", name="m")
     with pytest.raises(ActionError, match="already used"):
         _grid(world, code="440111001001001", geometry=square(0, 0, 1, 0.5))
@@ -107,7 +131,7 @@ def test_codes_of_retired_units_stay_taken(world):
         (square(10, 10), "outside 幸福社区"),
     ],
 )
-def test_geometry_validation(world, geometry, message):
+def test_geometry_validation(world, english, geometry, message):
     with pytest.raises(ActionError) as exc:
         actions.create_node(
             actor=world.users["admin"],
@@ -132,7 +156,7 @@ def test_create_grid_records_audit_area_and_bumps_version(world):
     assert AuditLog.objects.filter(action="territory.create_node", object_id=str(grid.pk)).exists()
 
 
-def test_grids_may_share_edges_but_not_area(world):
+def test_grids_may_share_edges_but_not_area(world, english):
     before = Node.objects.count()
     with pytest.raises(ActionError, match=r"overlaps grid 幸福一网格 \(440111001001001\)") as exc:
         _grid(world, geometry=square(0, 0, 1, 0.5))
@@ -198,13 +222,16 @@ def test_view_and_manage_permissions(world):
 # -- buildings, households, units ------------------------------------------------------------
 
 
-def test_building_is_placed_by_its_coordinates(world):
+def test_building_is_placed_by_its_coordinates(world, english):
     lon, lat = point(1.25, 0.75)
     b = actions.create_building(
         actor=world.users["street_official"], code="B-new", name="新楼", lon=lon, lat=lat
     )
     assert b.grid == world.G12
-    with pytest.raises(ActionError, match="no grid"):
+    with pytest.raises(
+        ActionError,
+        match=r"There is no grid at these coordinates\. The point is outside every grid",
+    ):
         actions.create_building(
             actor=world.users["admin"],
             code="B-far",
@@ -214,7 +241,7 @@ def test_building_is_placed_by_its_coordinates(world):
         )
 
 
-def test_households_and_units(world):
+def test_households_and_units(world, english):
     b = Building.objects.get(code="B-G11")
     hh = actions.create_household(
         actor=world.users["community_worker"], building=b, code="H-x", door="2-201"
@@ -275,7 +302,7 @@ def test_import_geojson_creates_the_tree(world):
     assert locate(*point(11.5, 0.5)).grid.code == "440112001001002"
 
 
-def test_import_with_one_bad_feature_writes_nothing(world):
+def test_import_with_one_bad_feature_writes_nothing(world, english):
     data = _district_file()
     data["features"][1]["geometry"] = {
         "type": "Polygon",
@@ -287,7 +314,7 @@ def test_import_with_one_bad_feature_writes_nothing(world):
     with pytest.raises(ImportFailed) as exc:
         actions.import_geojson(actor=world.users["admin"], data=data)
     assert exc.value.errors == [
-        "feature 1: geometry: the geometry is not valid: Self-intersection[113.115 23.005]"
+        "Feature 1, geometry: The geometry is not valid: Self-intersection[113.115 23.005]"
     ]
     assert (Node.objects.count(), AuditLog.objects.count(), TerritoryVersion.current()) == before
     assert not Node.objects.filter(code__startswith="440112").exists()
@@ -296,35 +323,39 @@ def test_import_with_one_bad_feature_writes_nothing(world):
 @pytest.mark.parametrize(
     ("mutate", "expected"),
     [
-        (lambda f: f[0]["properties"].pop("code"), "feature 0: code: missing"),
-        (lambda f: f[1]["properties"].update(level="village"), "feature 1: level: must be one of"),
+        (lambda f: f[0]["properties"].pop("code"), "Feature 0, code: This property is missing."),
+        (
+            lambda f: f[1]["properties"].update(level="village"),
+            "Feature 1, level: The level must be one of district, street, community, grid, "
+            "not 'village'.",
+        ),
         (
             lambda f: f[2]["properties"].pop("parent_code"),
-            "feature 2: parent_code: a community needs",
+            "Feature 2, parent_code: A community needs its parent's code.",
         ),
         (
             lambda f: f[1]["properties"].update(code="440112001001001"),
-            "feature 1: code: 440112001001001 repeats feature 0",
+            "Feature 1, code: The code 440112001001001 repeats feature 0.",
         ),
         (
             lambda f: f[1]["properties"].update(code="440112001002001"),
-            "feature 1: code: the code 440112001002001 does not start",
+            "Feature 1, code: The code 440112001002001 does not start",
         ),
         (
             lambda f: f[0]["properties"].update(parent_code="440199001001"),
-            "feature 0: parent_code: no unit 440199001001",
+            "Feature 0, parent_code: There is no unit 440199001001 in the file or in force.",
         ),
         (
             lambda f: f[1].update(geometry=square(10.5, 0)),
-            "feature 1: geometry: overlaps grid 440112001001001 (feature 0)",
+            "Feature 1, geometry: It overlaps grid 440112001001001 (feature 0).",
         ),
         (
             lambda f: f[1].update(geometry=square(30, 0)),
-            "feature 1: geometry: the boundary lies outside 东社区",
+            "Feature 1, geometry: The boundary lies outside 东社区",
         ),
     ],
 )
-def test_import_errors_name_the_feature_and_property(world, mutate, expected):
+def test_import_errors_name_the_feature_and_property(world, english, mutate, expected):
     data = copy.deepcopy(_district_file())
     mutate(data["features"])
     before = Node.objects.count()
@@ -348,11 +379,13 @@ def test_import_under_an_existing_street_needs_manage_there(world):
     assert Node.objects.get(code="440111002009").parent == world.S2
 
 
-def test_import_command(world, tmp_path, capsys):
+def test_import_command(world, english, tmp_path, capsys):
     path = tmp_path / "district.geojson"
     path.write_text(json.dumps(_district_file(), ensure_ascii=False), encoding="utf-8")
     call_command("import_geojson", str(path))
     assert Node.objects.filter(code__startswith="440112").count() == 5
+    out = capsys.readouterr().out
+    assert "Imported 5 units (district 1, street 1, community 1, grid 2)." in out
     bad = _district_file()
     for f in bad["features"]:
         f["properties"]["code"] = f["properties"]["code"].replace("440112", "440113")
@@ -362,6 +395,7 @@ def test_import_command(world, tmp_path, capsys):
             )
     bad["features"][0]["properties"]["name"] = ""
     path.write_text(json.dumps(bad), encoding="utf-8")
-    with pytest.raises(CommandError, match="nothing imported"):
+    with pytest.raises(CommandError, match=r"Nothing was imported \(1 problem\)"):
         call_command("import_geojson", str(path))
+    assert "Feature 0, name: This property is missing." in capsys.readouterr().err
     assert not Node.objects.filter(code__startswith="440113").exists()

@@ -64,7 +64,9 @@ def test_add_node_goes_through_the_action(staff_client, world):
         "successor_links-INITIAL_FORMS": "0",
     }
     bad = staff_client.post("/admin/territory/node/add/", {**data, "code": "440111001002003"})
-    assert bad.status_code == 200 and "does not start" in bad.content.decode()
+    # The action's message, in the admin's language (Chinese by default).
+    assert bad.status_code == 200
+    assert "代码 440111001002003 没有以上级区划的代码 440111001001 开头。" in bad.content.decode()
     response = staff_client.post("/admin/territory/node/add/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     node = Node.objects.get(code="440111001001003")

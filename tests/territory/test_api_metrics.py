@@ -154,7 +154,7 @@ def test_grids_geojson(world, client_for, django_assert_num_queries):
     assert client_for("outsider").get(url).status_code == 404
 
 
-def test_locate_endpoint(world, client_for):
+def test_locate_endpoint(world, client_for, english):
     client = client_for("community_worker")
     lon, lat = point(1, 0.5)
     body = client.get(f"/api/territory/locate?lon={lon}&lat={lat}").json()
@@ -163,11 +163,12 @@ def test_locate_endpoint(world, client_for):
     assert body["candidates"] == ["440111001001001", "440111001001002"]
     lon, lat = point(9, 0.5)
     body = client.get(f"/api/territory/locate?lon={lon}&lat={lat}").json()
-    assert body["grid"] is None and "outside every grid" in body["reason"]
+    assert body["grid"] is None and "The point is outside every grid" in body["reason"]
     # A grid outside the caller's scopes is not named.
     lon, lat = point(2.5, 0.5)
     body = client.get(f"/api/territory/locate?lon={lon}&lat={lat}").json()
     assert body["grid"] is None and body["candidates"] == []
+    assert body["reason"] == "The point is outside the territory you may see."
     assert client.get("/api/territory/locate?lon=200&lat=23").status_code == 422
 
 

@@ -74,12 +74,15 @@ def test_outside_names_the_nearest_grid_and_distance(world):
     result = locate(*point(5, 0.5))
     assert result.grid is None
     assert result.candidates == ()
-    assert "光明一网格" in result.reason and G31 in result.reason
-    metres = int(re.search(r"(\d+) m away", result.reason).group(1))
-    assert 1130 <= metres <= 1200
+    # The reason is a sentence in the user's language (Chinese unless they chose English).
+    found = re.fullmatch(
+        rf"该点不在任何网格内；最近的是光明一网格（{G31}），相距 (\d+) 米。", result.reason
+    )
+    assert found, result.reason
+    assert 1130 <= int(found.group(1)) <= 1200
 
 
-def test_outside_uses_metres_not_degrees(world):
+def test_outside_uses_metres_not_degrees(world, english):
     # Far south of G11 by 1.5 units of latitude (≈1,668 m) vs. 1.6 units of longitude to the
     # west of G11 (≈1,637 m): in degrees the south point is nearer, in metres the west one.
     south = locate(*point(0.5, -1.5))
@@ -182,9 +185,9 @@ def test_tiling_random_points_follow_the_rule(tiling):
         )
 
 
-def test_tiling_outside(tiling):
+def test_tiling_outside(tiling, english):
     result = locate(113.0, 22.0)
-    assert result.grid is None and "outside every grid" in result.reason
+    assert result.grid is None and result.reason.startswith("The point is outside every grid;")
 
 
 # -- refresh ---------------------------------------------------------------------------------

@@ -83,12 +83,12 @@ def test_split_grid_needs_a_home_for_buildings_without_coordinates(world):
     assert Building.objects.get(code="B-nowhere").grid.code == "440111001001004"
 
 
-def test_split_rejects_overlapping_parts_and_needs_permission(world):
+def test_split_rejects_overlapping_parts_and_needs_permission(world, english):
     parts = [
         {"code": "440111001001003", "name": "西", "geometry": square(0, 0, 0.6, 1)},
         {"code": "440111001001004", "name": "东", "geometry": square(0.5, 0, 0.5, 1)},
     ]
-    with pytest.raises(ActionError, match="overlap"):
+    with pytest.raises(ActionError, match=r"Parts 0 and 1 overlap\."):
         actions.split_node(actor=None, node=world.G11, parts=parts, on=ON)
     parts[0]["geometry"] = square(0, 0, 0.5, 1)
     with pytest.raises(NotAllowed):
@@ -203,7 +203,7 @@ def test_merge_communities_recodes_their_grids(world):
         (["S1", "S2"], "communities with communities"),
     ],
 )
-def test_merge_refuses(world, nodes, message):
+def test_merge_refuses(world, english, nodes, message):
     with pytest.raises(ActionError, match=message):
         actions.merge_nodes(
             actor=None,
@@ -214,7 +214,7 @@ def test_merge_refuses(world, nodes, message):
         )
 
 
-def test_retired_nodes_cannot_be_split_again(world):
+def test_retired_nodes_cannot_be_split_again(world, english):
     actions.merge_nodes(
         actor=None, nodes=[world.G11, world.G12], code="440111001001003", name="m", on=ON
     )
