@@ -118,13 +118,18 @@ def round_snapshot(request: HttpRequest, uuid: uuid_lib.UUID) -> dict[str, Any]:
     return rnd.snapshot
 
 
-@router.post("/rounds/{uuid}/{step}")
-def round_step(request: HttpRequest, uuid: uuid_lib.UUID, step: str) -> dict[str, Any]:
+@router.post("/rounds/{uuid}/compute")
+def compute_round(request: HttpRequest, uuid: uuid_lib.UUID) -> dict[str, Any]:
     rnd = _round(request, uuid)
-    steps = {"compute": actions.compute_round, "publish": actions.publish_round}
-    if step not in steps:
-        raise HttpError(404, "unknown step")
-    _call(steps[step], request, round=rnd)
+    _call(actions.compute_round, request, round=rnd)
+    rnd.refresh_from_db()
+    return _round_json(rnd)
+
+
+@router.post("/rounds/{uuid}/publish")
+def publish_round(request: HttpRequest, uuid: uuid_lib.UUID) -> dict[str, Any]:
+    rnd = _round(request, uuid)
+    _call(actions.publish_round, request, round=rnd)
     rnd.refresh_from_db()
     return _round_json(rnd)
 

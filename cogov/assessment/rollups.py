@@ -14,6 +14,8 @@ How they stay correct (docs/assessment.md, "Rollups"):
   the value only if the stamp has not moved meanwhile (a conditional UPDATE). A change that
   commits while the value is being computed therefore leaves the row dirty for the next read,
   instead of a stale value marked clean.
+* Only metrics of apps that declare `notifies(app)` are cached (cases so far); the others are
+  computed afresh on every read until their app calls `touched` from its actions.
 * `cogov rollup YEAR --dirty` (or `refresh_dirty()`, run by a worker or cron) repairs dirty rows
   ahead of readers, so a busy dashboard rarely pays for a recomputation itself.
 """
@@ -84,7 +86,10 @@ def _store(key: str, node: Any, period: Period, row: Rollup | None = None) -> De
 
 
 def values(key: str, nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
-    """The metric for many nodes in one query; missing or dirty rows recompute now."""
+    """The metric for many nodes in one query; missing or dirty rows recompute now. A metric
+    whose app does not notify its changes (`cogov.core.metrics.cacheable`) is computed afresh."""
+    if not registry.cacheable(key):
+        return {n.pk: registry.compute(key, n, period) for n in nodes}
     rows = {
         r.node_id: r
         for r in Rollup.objects.filter(
@@ -104,6 +109,8 @@ def value(key: str, node: Any, period: Period) -> Decimal | None:
 
 def series(key: str, node: Any, periods: list[Period]) -> list[Decimal | None]:
     """The metric of one node over several periods (a trend) in one query."""
+    if not registry.cacheable(key):
+        return [registry.compute(key, node, p) for p in periods]
     wanted = {(p.start, p.end) for p in periods}
     rows = {
         (r.period_start, r.period_end): r
@@ -143,7 +150,11 @@ def refresh(period: Period, *, dirty_only: bool = False, keys: list[str] | None 
             _store(row.metric, row.node, period, row)
             done += 1
         return done
-    metrics = [m for m in registry.all_metrics() if keys is None or m.key in keys]
+    metrics = [
+        m
+        for m in registry.all_metrics()
+        if (keys is None or m.key in keys) and registry.cacheable(m.key)
+    ]
     for node in Node.objects.filter(level__in=["district", "street", "community", "grid"]):
         for m in metrics:
             if node.level in m.levels:

@@ -16,11 +16,15 @@ from django.db.models import Avg, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cogov.core.metrics import Period, ratio, register
+from cogov.core.metrics import Period, notifies, ratio, register
 from cogov.core.policies import get_policy
 
 from .models import Case, CaseEvent, DepartmentRating, Whistle, WhistleReport
 from .workflow import Resolution, Satisfaction, Status
+
+# Every case action that changes what these metrics count calls cogov.core.metrics.touched
+# (workflow.move and the few direct updates), so their values may be cached (rollups).
+notifies("cases")
 
 LEVELS = ("district", "street", "community", "grid")
 PERCENT = pgettext_lazy("metric unit", "share")

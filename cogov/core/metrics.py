@@ -156,6 +156,21 @@ Listener = Callable[[str, str, Days], object]
 _LISTENERS: list[Listener] = []
 
 
+_NOTIFYING: set[str] = set()
+
+
+def notifies(app: str) -> None:
+    """Declare (in the app's metrics.py) that every action of `app` that changes what its
+    metrics count calls `touched`; only then may caches keep its metrics' values until told.
+    The metrics of an app that does not declare it are computed afresh on every read."""
+    _NOTIFYING.add(app)
+
+
+def cacheable(key: str) -> bool:
+    """Whether a cached value of metric `key` can be trusted until a `touched` notice."""
+    return key.split(".", 1)[0] in _NOTIFYING
+
+
 def on_touched(listener: Listener) -> None:
     """Subscribe to `touched` notices (assessment's rollups do, in its AppConfig.ready)."""
     if listener not in _LISTENERS:

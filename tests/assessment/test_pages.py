@@ -59,27 +59,34 @@ def test_api_steps(client_for, published, world):
     assert resp.status_code == 403
 
 
-def test_rollup_command(world):
-    call_command("rollup", "2026", "--metric", "territory.grids")
-    row = Rollup.objects.get(metric="territory.grids", node=world.nodes["C1"])
-    assert row.value == 2 and not row.dirty
+def test_rollup_command_caches_only_metrics_whose_app_notifies(world):
+    call_command("rollup", "2026", "--metric", "cases.volume", "--metric", "territory.grids")
+    row = Rollup.objects.get(metric="cases.volume", node=world.nodes["C1"])
+    assert row.value == 0 and not row.dirty
+    # territory does not call touched(): its metrics are computed afresh, never cached
+    assert not Rollup.objects.filter(metric="territory.grids").exists()
 
 
 def test_dashboard_drill_down_reads_rollups(world, client_for):
     district = world.nodes["D"]
-    url = f"/assessment/dashboard/{district.uuid}/?metric=territory.grids&period=2026"
+    url = f"/assessment/dashboard/{district.uuid}/?metric=cases.volume&period=2026"
     page = client_for("evaluator").get(url)
     assert page.status_code == 200
     html = page.content.decode()
     assert "第一街道" in html and "第二街道" in html
     assert f"/assessment/dashboard/{world.nodes['S1'].uuid}/" in html  # drill down
-    assert Rollup.objects.filter(metric="territory.grids", node=world.nodes["S1"]).exists()
+    assert Rollup.objects.filter(metric="cases.volume", node=world.nodes["S1"]).exists()
     # a street official sees their street's dashboard, not the other street's
     s2 = f"/assessment/dashboard/{world.nodes['S2'].uuid}/"
     assert client_for("street_official").get(s2).status_code == 404
     s1 = client_for("street_official").get(f"/assessment/dashboard/{world.nodes['S1'].uuid}/")
     assert s1.status_code == 200 and "幸福社区" in s1.content.decode()
     assert client_for("resident").get(url).status_code == 404
+    # community → its grids (the last level: no further link)
+    c1 = client_for("community_worker").get(f"/assessment/dashboard/{world.nodes['C1'].uuid}/")
+    assert c1.status_code == 200 and world.nodes["G11"].name in c1.content.decode()
+    home = client_for("street_official").get("/assessment/dashboard/")
+    assert home.status_code == 302 and str(world.nodes["S1"].uuid) in home["Location"]
 
 
 def test_radar_profiles_and_print_page(client_for, published):
@@ -97,3 +104,39 @@ def test_radar_profiles_and_print_page(client_for, published):
         'id="radar-data"'
         in client_for("evaluator").get(f"/assessment/rounds/{published.uuid}/").content.decode()
     )
+
+
+def test_pdf_export(client_for, published):
+    resp = client_for("evaluator").get(f"/assessment/rounds/{published.uuid}/export.pdf")
+    assert resp.status_code == 200 and resp["Content-Type"] == "application/pdf"
+    assert resp.content.startswith(b"%PDF")
+    assert (
+        client_for("resident").get(f"/assessment/rounds/{published.uuid}/export.pdf").status_code
+        == 404
+    )
+
+
+def test_unavailable_metric_is_shown_not_zeroed(world, client_for):
+    """A bound metric no app registers reads 'not available' on the round page and is left out
+    of the scores (not a crash, not a silent zero)."""
+    from cogov.assessment.models import Indicator, IndicatorSystem, Kind, SystemVersion
+
+    system = IndicatorSystem.objects.create(key="na", name="na")
+    v = SystemVersion.objects.create(system=system, number=1)
+    goal = Indicator.objects.create(version=v, kind=Kind.GOAL, name="goal")
+    Indicator.objects.create(version=v, parent=goal, kind=Kind.INDICATOR, name="资金执行率x",
+                             metric_key="nowhere.execution_rate")  # fmt: skip
+    Indicator.objects.create(version=v, parent=goal, kind=Kind.INDICATOR, name="量",
+                             metric_key="cases.volume")  # fmt: skip
+    period = Period.year(2026)
+    rnd = actions.create_round(
+        actor=world.users["evaluator"], version=v, scope=world.nodes["D"], level="community",
+        start=period.start, end=period.end, name="x",
+    )  # fmt: skip
+    actions.compute_round(actor=world.users["evaluator"], round=rnd)
+    assert rnd.snapshot["unavailable"] == [
+        {"indicator": "资金执行率x", "metric": "nowhere.execution_rate", "why": "missing"}
+    ]
+    assert [i["metric"] for i in rnd.snapshot["indicators"]] == ["cases.volume"]
+    html = client_for("evaluator").get(f"/assessment/rounds/{rnd.uuid}/").content.decode()
+    assert 'data-testid="unavailable"' in html and "nowhere.execution_rate" in html

@@ -19,16 +19,19 @@ from ..selectors import dashboard_data, metric_choices
 
 @login_required
 def dashboard_home(request: HttpRequest) -> HttpResponse:
-    """The highest node the user's metrics reach."""
+    """The node of the user's own (widest) metrics scope; an administrator's first district."""
+    from cogov.accounts.scopes import reach
     from cogov.territory.models import Node
 
-    nodes = Node.objects.visible_to(request.user).filter(
-        level__in=["district", "street", "community"]
-    )
-    for node in sorted(nodes, key=lambda n: (n.path.count("/"), n.code))[:20]:
-        if request.user.has_perm("assessment.view_round", node):
-            return redirect("assessment:dashboard", uuid=node.uuid)
-    raise Http404
+    r = reach(request.user)
+    if r.everything:
+        node = Node.objects.filter(parent=None).order_by("code").first()
+    else:
+        paths = sorted(r.paths_with("metrics"), key=lambda p: (p.count("/"), p))
+        node = Node.objects.filter(path=paths[0]).first() if paths else None
+    if node is None or node.level == "grid":
+        raise Http404
+    return redirect("assessment:dashboard", uuid=node.uuid)
 
 
 @login_required
