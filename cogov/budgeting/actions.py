@@ -123,6 +123,12 @@ def _lock(round: Round) -> Round:
     return Round.objects.select_for_update().select_related("node").get(pk=round.pk)
 
 
+def _fresh(proposal: Proposal) -> Proposal:
+    """The proposal as it is now, locked until the transaction ends (callers may hold an old
+    copy; the transition starts from the stored status)."""
+    return Proposal.objects.select_for_update().select_related("round__node").get(pk=proposal.pk)
+
+
 # --- rounds
 
 
@@ -388,6 +394,7 @@ def withdraw_proposal(*, actor: Any, proposal: Proposal, note: str = "") -> Prop
     if not own:
         _require(actor, "budgeting.manage_round", round, "only the proposer may withdraw it")
     with transaction.atomic():
+        proposal = _fresh(proposal)
         _move_proposal(proposal, Status.WITHDRAWN, actor, note=note)
     return proposal
 
@@ -403,8 +410,10 @@ def screen_proposal(
     if not eligible and not reason:
         raise ActionError(_("Give the reason for the rejection; it is published."), field="reason")
     with transaction.atomic():
+        round = _lock(round)  # the phase as it is now, held until the proposal has moved
         if round.status != RoundStatus.SCREENING:
             raise ActionError(_("Proposals are screened in the screening phase."), code="phase")
+        proposal = _fresh(proposal)
         if eligible:
             _move_proposal(proposal, Status.SCREENED_IN, actor, note=reason)
         else:
@@ -494,8 +503,10 @@ def record_council_review(
         "passed": passed,
     }
     with transaction.atomic():
+        round = _lock(round)
         if round.status != RoundStatus.COUNCIL:
             raise ActionError(_("The council reviews in the council phase."), code="phase")
+        proposal = _fresh(proposal)
         _move_proposal(
             proposal,
             Status.COUNCIL_PASSED if passed else Status.COUNCIL_FAILED,
@@ -846,6 +857,7 @@ def close_proposal(*, actor: Any, proposal: Proposal, final_cost: Any, note: str
     _require(actor, "budgeting.manage_round", round, "you may not close this project")
     cost = _money(final_cost, "final_cost")
     with transaction.atomic():
+        proposal = _fresh(proposal)
         _move_proposal(
             proposal,
             Status.CLOSED,

@@ -281,7 +281,7 @@ def submit(request: HttpRequest, uuid: uuid_lib.UUID, payload: ProposalIn) -> An
     return result if isinstance(result, JsonResponse) else (201, _proposal_out(result))
 
 
-@router.get("/{uuid}/results")
+@router.get("/{uuid}/results", auth=None)
 def results(request: HttpRequest, uuid: uuid_lib.UUID) -> Any:
     """The published selection (rule, tie rule, seed, votes, each step), the proposals and the
     commitments in the funds ledger. No account needed once the round is published."""

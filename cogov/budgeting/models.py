@@ -26,6 +26,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cogov.core.models import AppendOnlyModel, WorkflowEvent
 from cogov.core.workflow import TransitionTable
@@ -38,8 +39,8 @@ class RoundStatus(models.TextChoices):
     COUNCIL = "council", _("Residents' council review")
     VOTING = "voting", _("Public vote")
     SELECTED = "selected", _("Winners selected")
-    APPROVED = "approved", _("Approved")
-    CLOSED = "closed", _("Closed")
+    APPROVED = "approved", pgettext_lazy("budgeting", "Approved")
+    CLOSED = "closed", pgettext_lazy("budgeting round", "Closed")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -83,9 +84,9 @@ class Completion(models.TextChoices):
 
 
 class Category(models.TextChoices):
-    SERVICE = "service", _("Service")
-    GOODS = "goods", _("Goods")
-    WORKS = "works", _("Works")
+    SERVICE = "service", pgettext_lazy("budgeting category", "Service")
+    GOODS = "goods", pgettext_lazy("budgeting category", "Goods")
+    WORKS = "works", pgettext_lazy("budgeting category", "Works")
 
 
 class ProposerKind(models.TextChoices):
@@ -242,10 +243,10 @@ class Status(models.TextChoices):
     ON_BALLOT = "on_ballot", _("On the ballot")
     WON = "won", _("Won the vote")
     LOST = "lost", _("Not selected")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("budgeting", "Approved")
     IMPLEMENTING = "implementing", _("Being implemented")
     ACCEPTED = "accepted", _("Accepted by residents' representatives")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("budgeting project", "Closed")
 
 
 TRANSITIONS = TransitionTable(

@@ -255,4 +255,3 @@ def round_results(request: HttpRequest, uuid: Any) -> HttpResponse:
     context = selectors.public_context(round)
     context["generated_at"] = timezone.now()
     return render(request, "budgeting/results.html", context)
-

@@ -43,6 +43,7 @@ TRANSLATED_APPS = [
     "points",
     "cooperation",
     "assessment",
+    "budgeting",
 ]
 PROJECT_CATALOG = "locale"  # under BASE_DIR (cogov/): strings outside the apps (config, lib)
 LANGUAGE = "zh_Hans"
