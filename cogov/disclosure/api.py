@@ -306,6 +306,77 @@ def attach_table(request: HttpRequest, uuid: uuid_lib.UUID, payload: TableIn) ->
     )
 
 
+# objections ---------------------------------------------------------------------------------
+
+
+def _published(uuid: uuid_lib.UUID) -> Notice:
+    """Any published notice: objections are made from the public board."""
+    return get_object_or_404(
+        Notice.objects.filter(status__in=("published", "archived")).select_related("community"),
+        uuid=uuid,
+    )
+
+
+@router.get("/notices/{uuid}/objections")
+def list_objections(request: HttpRequest, uuid: uuid_lib.UUID) -> Any:
+    notice = _notice(request, uuid)
+    return [_objection_out(o) for o in notice.objections.order_by("created_at", "pk")]
+
+
+class ObjectionIn(Schema):
+    body: str
+
+
+@router.post("/notices/{uuid}/objections")
+def object_to(request: HttpRequest, uuid: uuid_lib.UUID, payload: ObjectionIn) -> Any:
+    return _run(
+        actions.object_to,
+        _objection_out,
+        actor=request.user,
+        notice=_published(uuid),
+        body=payload.body,
+    )
+
+
+@router.get("/notices/{uuid}/events")
+def notice_events(request: HttpRequest, uuid: uuid_lib.UUID) -> Any:
+    notice = _notice(request, uuid)
+    return [
+        {
+            "at": e.at,
+            "actor": str(e.actor) if e.actor_id else None,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "note": e.note,
+        }
+        for e in notice.events.select_related("actor").order_by("at", "pk")
+    ]
+
+
+class AnswerIn(Schema):
+    answer: str
+
+
+@router.post("/objections/{uuid}/answer")
+def answer(request: HttpRequest, uuid: uuid_lib.UUID, payload: AnswerIn) -> Any:
+    objection = get_object_or_404(
+        Objection.objects.select_related("notice__community").filter(
+            notice__in=Notice.objects.visible_to(request.user)
+        ),
+        uuid=uuid,
+    )
+    return _run(
+        actions.answer_objection,
+        _objection_out,
+        actor=request.user,
+        objection=objection,
+        answer=payload.answer,
+    )
+
+
+# transitions (after the fixed paths above: "{action}" would match them) ------------------
+
+
 class TransitionIn(Schema):
     note: str = ""
     reason: str = ""
@@ -343,71 +414,3 @@ def notice_transition(
         raise HttpError(404, "Not Found")
     func, kwargs = calls[action]
     return _run(func, _notice_out, actor=user, notice=notice, **kwargs)
-
-
-@router.get("/notices/{uuid}/events")
-def notice_events(request: HttpRequest, uuid: uuid_lib.UUID) -> Any:
-    notice = _notice(request, uuid)
-    return [
-        {
-            "at": e.at,
-            "actor": str(e.actor) if e.actor_id else None,
-            "from_status": e.from_status,
-            "to_status": e.to_status,
-            "note": e.note,
-        }
-        for e in notice.events.select_related("actor").order_by("at", "pk")
-    ]
-
-
-# objections ---------------------------------------------------------------------------------
-
-
-def _published(uuid: uuid_lib.UUID) -> Notice:
-    """Any published notice: objections are made from the public board."""
-    return get_object_or_404(
-        Notice.objects.filter(status__in=("published", "archived")).select_related("community"),
-        uuid=uuid,
-    )
-
-
-@router.get("/notices/{uuid}/objections")
-def list_objections(request: HttpRequest, uuid: uuid_lib.UUID) -> Any:
-    notice = _notice(request, uuid)
-    return [_objection_out(o) for o in notice.objections.order_by("created_at", "pk")]
-
-
-class ObjectionIn(Schema):
-    body: str
-
-
-@router.post("/notices/{uuid}/objections")
-def object_to(request: HttpRequest, uuid: uuid_lib.UUID, payload: ObjectionIn) -> Any:
-    return _run(
-        actions.object_to,
-        _objection_out,
-        actor=request.user,
-        notice=_published(uuid),
-        body=payload.body,
-    )
-
-
-class AnswerIn(Schema):
-    answer: str
-
-
-@router.post("/objections/{uuid}/answer")
-def answer(request: HttpRequest, uuid: uuid_lib.UUID, payload: AnswerIn) -> Any:
-    objection = get_object_or_404(
-        Objection.objects.select_related("notice__community").filter(
-            notice__in=Notice.objects.visible_to(request.user)
-        ),
-        uuid=uuid,
-    )
-    return _run(
-        actions.answer_objection,
-        _objection_out,
-        actor=request.user,
-        objection=objection,
-        answer=payload.answer,
-    )
