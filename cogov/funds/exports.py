@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cogov.lib.tabular import FORMULA_START
 
@@ -30,7 +31,7 @@ def headers() -> list[str]:
         _("No."),
         _("Date"),
         _("Kind"),
-        _("Amount"),
+        pgettext("funds", "Amount"),
         _("Budget line"),
         _("Payee"),
         _("Voucher no."),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cogov.core.metrics import Period, register
 
@@ -32,7 +33,7 @@ def _lines(node: Any, period: Period) -> Any:
 @register(
     "funds.execution_rate",
     _("Fund execution rate"),
-    unit=_("share"),
+    unit=pgettext_lazy("funds", "share"),
     direction="benefit",
     levels=LEVELS,
 )
@@ -57,7 +58,7 @@ COMMITMENT_MOVES = Q(entry__kind__in=[EntryKind.COMMITMENT, EntryKind.RELEASE]) 
 @register(
     "funds.resident_decided_share",
     _("Share of funds decided by residents"),
-    unit=_("share"),
+    unit=pgettext_lazy("funds", "share"),
     direction="benefit",
     levels=LEVELS,
 )

@@ -165,8 +165,8 @@ class Account(models.Model):
 
 
 class BudgetKind(models.TextChoices):
-    SERVICE = "service", _("Services")
-    GOODS = "goods", _("Goods")
+    SERVICE = "service", pgettext_lazy("funds", "Services")
+    GOODS = "goods", pgettext_lazy("funds", "Goods")
     WORKS = "works", _("Works")
 
 
@@ -183,7 +183,7 @@ class ProjectBudget(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="budgets")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("funds", "title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=8, choices=BudgetKind.choices)
     amount = models.DecimalField(_("budgeted amount"), max_digits=14, decimal_places=2)
     source_app = models.CharField(_("decided in"), max_length=40, blank=True)
@@ -240,7 +240,7 @@ class JournalEntry(AppendOnlyModel):
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="entries")
     seq = models.PositiveIntegerField()
     kind = models.CharField(_("kind"), max_length=12, choices=EntryKind.choices)
-    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    amount = models.DecimalField(pgettext_lazy("funds", "amount"), max_digits=14, decimal_places=2)
     occurred_on = models.DateField(_("date"), db_index=True)
     budget = models.ForeignKey(
         ProjectBudget,

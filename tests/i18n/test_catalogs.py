@@ -43,6 +43,7 @@ TRANSLATED_APPS = [
     "points",
     "cooperation",
     "assessment",
+    "funds",
     "budgeting",
 ]
 PROJECT_CATALOG = "locale"  # under BASE_DIR (cogov/): strings outside the apps (config, lib)
