@@ -45,6 +45,7 @@ TRANSLATED_APPS = [
     "assessment",
     "funds",
     "budgeting",
+    "disclosure",
 ]
 PROJECT_CATALOG = "locale"  # under BASE_DIR (cogov/): strings outside the apps (config, lib)
 LANGUAGE = "zh_Hans"
