@@ -22,6 +22,40 @@ from cogov.core.workflow import TransitionTable
 from ..querysets import NeedQuerySet, ProjectQuerySet, ResourceQuerySet
 
 
+class ListItem(models.Model):
+    """What a need, a resource and a project share: a public uuid, the community it belongs to,
+    newest first, shown by its title. Abstract: no table of its own, the schema is unchanged.
+    (Each list's other fields, its path index and its queryset stay on the list.)"""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    community = models.ForeignKey(
+        "territory.Node", on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return str(self.title)  # type: ignore[attr-defined]
+
+
+class ListEvent(WorkflowEvent):
+    """A move of a need or a project, with the unit that made it (the claimant) when there is
+    one. Abstract: each list keeps its own event table."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta(WorkflowEvent.Meta):
+        abstract = True
+
+
 class ServiceCategory(models.TextChoices):
     """The post categories of 中江县's 需求表 (governance-mechanisms §4.2), plus elderly care."""
 
@@ -67,11 +101,7 @@ NEED_TRANSITIONS = TransitionTable(
 )
 
 
-class Need(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    community = models.ForeignKey(
-        "territory.Node", on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
-    )
+class Need(ListItem):
     grid = models.ForeignKey(
         "territory.Node", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -110,10 +140,9 @@ class Need(models.Model):
 
     objects = NeedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(ListItem.Meta):
         verbose_name = _("need")
         verbose_name_plural = _("needs")
-        ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(
                 fields=["territory_path"], name="coop_need_path", opclasses=["varchar_pattern_ops"]
@@ -121,21 +150,11 @@ class Need(models.Model):
             models.Index(fields=["status", "listed_at"]),
         ]
 
-    def __str__(self) -> str:
-        return self.title
 
-
-class NeedEvent(WorkflowEvent):
+class NeedEvent(ListEvent):
     subject = models.ForeignKey(Need, on_delete=models.PROTECT, related_name="events")
-    organization = models.ForeignKey(
-        "organizations.Organization",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
 
-    class Meta(WorkflowEvent.Meta):
+    class Meta(ListEvent.Meta):
         verbose_name = _("need event")
         verbose_name_plural = _("need events")
 
@@ -168,15 +187,11 @@ RESOURCE_TRANSITIONS = TransitionTable(
 USABLE_RESOURCE = (R.LISTED, R.CLAIMED)
 
 
-class Resource(models.Model):
+class Resource(ListItem):
     """Something offered by an organization (a co-construction unit, social organization,
     volunteer team…) or by a person: a venue, funds, skills, volunteers or goods, with
     availability windows and a capacity."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    community = models.ForeignKey(
-        "territory.Node", on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
-    )
     territory_path = models.CharField(max_length=255, editable=False)
     organization = models.ForeignKey(
         "organizations.Organization",
@@ -220,19 +235,15 @@ class Resource(models.Model):
 
     objects = ResourceQuerySet.as_manager()
 
-    class Meta:
+    class Meta(ListItem.Meta):
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
-        ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(
                 fields=["territory_path"], name="coop_res_path", opclasses=["varchar_pattern_ops"]
             ),
             models.Index(fields=["organization", "status"]),
         ]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class ResourceEvent(WorkflowEvent):
@@ -277,13 +288,9 @@ class Body(models.TextChoices):
     RESIDENTS_COUNCIL = "residents_council", _("Residents' council (议事会)")
 
 
-class Project(models.Model):
+class Project(ListItem):
     """A need (or several) met by one or more resources."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    community = models.ForeignKey(
-        "territory.Node", on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
-    )
     territory_path = models.CharField(max_length=255, editable=False)
     title = models.CharField(pgettext_lazy("co-construction", "title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -324,10 +331,9 @@ class Project(models.Model):
 
     objects = ProjectQuerySet.as_manager()
 
-    class Meta:
+    class Meta(ListItem.Meta):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
-        ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(
                 fields=["territory_path"], name="coop_proj_path", opclasses=["varchar_pattern_ops"]
@@ -335,21 +341,11 @@ class Project(models.Model):
             models.Index(fields=["lead_organization", "status"]),
         ]
 
-    def __str__(self) -> str:
-        return self.title
 
-
-class ProjectEvent(WorkflowEvent):
+class ProjectEvent(ListEvent):
     subject = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="events")
-    organization = models.ForeignKey(
-        "organizations.Organization",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
 
-    class Meta(WorkflowEvent.Meta):
+    class Meta(ListEvent.Meta):
         verbose_name = _("project event")
         verbose_name_plural = _("project events")
 
