@@ -13,8 +13,19 @@ from .predicates import coop_cell
 
 NODE = "community node"
 
+# Who may act, as (predicate, matrix cell) pairs: the ones several permissions share.
+MANAGERS = (p.manages, coop_cell(manage=True))
+AUDIENCE = (p.in_audience, coop_cell(audience=True))
+CLAIMING_UNITS = (
+    p.in_audience & p.acts_for_organization,
+    coop_cell(audience=True, organizations_only=True),
+)
+LEAD_UNIT_OR_MANAGERS = (p.in_lead_unit | p.manages, coop_cell(manage=True, organization=True))
+LEAD_UNIT = "organizations: the projects they lead"
 
-def _perm(name: str, predicate: Any, on: str, summary: str, rule: Any, condition: str = "") -> None:
+
+def _perm(name: str, who: tuple[Any, Any], on: str, summary: str, condition: str = "") -> None:
+    predicate, rule = who
     permission(
         name,
         capability="cooperation",
@@ -29,161 +40,140 @@ def _perm(name: str, predicate: Any, on: str, summary: str, rule: Any, condition
 # Needs
 _perm(
     "cooperation.raise_need",
-    p.in_audience,
+    AUDIENCE,
     NODE,
     "Raise a need (需求清单)",
-    coop_cell(audience=True),
 )
 _perm(
     "cooperation.triage_need",
-    p.manages,
+    MANAGERS,
     "need",
     "Triage, list or reject a need; record surveys",
-    coop_cell(manage=True),
 )
 _perm(
     "cooperation.claim_need",
-    p.in_audience & p.acts_for_organization,
+    CLAIMING_UNITS,
     "need",
     "Claim a need for one's organization",
-    coop_cell(audience=True, organizations_only=True),
 )
 # Resources
 _perm(
     "cooperation.offer_resource",
-    p.in_audience,
+    AUDIENCE,
     NODE,
     "Offer a resource (资源清单)",
-    coop_cell(audience=True),
 )
 _perm(
     "cooperation.review_resource",
-    p.manages,
+    MANAGERS,
     "resource",
     "Verify and list, decline or claim a resource",
-    coop_cell(manage=True),
 )
 _perm(
     "cooperation.withdraw_resource",
-    p.offered_it | p.manages,
+    (p.offered_it | p.manages, coop_cell(manage=True, own=True)),
     "resource",
     "Withdraw a resource",
-    coop_cell(manage=True, own=True),
     "others: what they or their organization offered",
 )
 # Projects
 _perm(
     "cooperation.propose_project",
-    p.manages,
+    MANAGERS,
     NODE,
     "Propose a project (项目清单) from needs and resources",
-    coop_cell(manage=True),
 )
 _perm(
     "cooperation.decide_project",
-    p.manages,
+    MANAGERS,
     "project",
     "Put a project to the deciding body, record the decision",
-    coop_cell(manage=True),
 )
 _perm(
     "cooperation.claim_project",
-    p.in_audience & p.acts_for_organization,
+    CLAIMING_UNITS,
     "project",
     "Claim a project as the lead unit",
-    coop_cell(audience=True, organizations_only=True),
 )
 _perm(
     "cooperation.run_project",
-    p.in_lead_unit | p.manages,
+    LEAD_UNIT_OR_MANAGERS,
     "project",
     "Start and deliver a project",
-    coop_cell(manage=True, organization=True),
-    "organizations: the projects they lead",
+    LEAD_UNIT,
 )
 _perm(
     "cooperation.rate_project",
-    p.raised_a_need_of | p.is_resident_there,
+    (p.raised_a_need_of | p.is_resident_there, coop_cell(residents=True, own=True)),
     "project",
     "Rate a delivered project",
-    coop_cell(residents=True, own=True),
     "residents of its community, and whoever raised one of its needs",
 )
 _perm(
     "cooperation.evaluate_project",
-    p.manages,
+    MANAGERS,
     "project",
     "Evaluate and archive a project",
-    coop_cell(manage=True),
 )
 # Micro-wishes
 _perm(
     "cooperation.submit_wish",
-    p.resident_anywhere | p.verifies,
+    (p.resident_anywhere | p.verifies, coop_cell(verify_community=True, residents=True)),
     NODE,
     "Submit a micro-wish (微心愿) for oneself or a resident",
-    coop_cell(verify_community=True, residents=True),
     "grid workers submit for a resident on the wish's grid (checked as cooperation.verify_wish)",
 )
 _perm(
     "cooperation.verify_wish",
-    p.verifies,
+    (p.verifies, coop_cell(verify=True)),
     "micro-wish",
     "Record the home visit and publish a micro-wish",
-    coop_cell(verify=True),
 )
 _perm(
     "cooperation.claim_wish",
-    p.in_audience & ~p.is_beneficiary & ~p.submitted_it,
+    (p.in_audience & ~p.is_beneficiary & ~p.submitted_it, coop_cell(audience=True)),
     "micro-wish",
     "Claim a published micro-wish",
-    coop_cell(audience=True),
     "not one's own or one submitted",
 )
 _perm(
     "cooperation.fulfil_wish",
-    p.holds_wish,
+    (p.holds_wish, coop_cell(own=True)),
     "micro-wish",
     "Deliver a claimed micro-wish",
-    coop_cell(own=True),
     "the holder of the claim",
 )
 _perm(
     "cooperation.acknowledge_wish",
-    p.is_beneficiary | p.verifies,
+    (p.is_beneficiary | p.verifies, coop_cell(verify=True, beneficiary=True)),
     "micro-wish",
     "Acknowledge the delivery",
-    coop_cell(verify=True, beneficiary=True),
     "beneficiaries: their own",
 )
 _perm(
     "cooperation.see_beneficiary",
-    p.holds_wish | p.sees_people,
+    (p.holds_wish | p.sees_people, coop_cell(people=True, own=True)),
     "micro-wish",
     "See who the beneficiary is (published wishes show a pseudonym)",
-    coop_cell(people=True, own=True),
     "the holder of the claim",
 )
 # Five-society linkage
 _perm(
     "cooperation.manage_linkage",
-    p.manages,
+    MANAGERS,
     NODE,
     "Social organization profiles, certifications, charity funds",
-    coop_cell(manage=True),
 )
 _perm(
     "cooperation.record_ledger",
-    p.manages,
+    MANAGERS,
     "charity fund",
     "Record donations and spending of a charity fund",
-    coop_cell(manage=True),
 )
 _perm(
     "cooperation.add_participant",
-    p.in_lead_unit | p.manages,
+    LEAD_UNIT_OR_MANAGERS,
     "project",
     "Add a participant (social worker, volunteer, fund) to a project",
-    coop_cell(manage=True, organization=True),
-    "organizations: the projects they lead",
+    LEAD_UNIT,
 )
