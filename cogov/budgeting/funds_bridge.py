@@ -60,7 +60,13 @@ def commitments(round: Any) -> list[dict[str, Any]]:
             "amount": line.amount,
             "fund": str(line.fund),
             "entries": [
-                {"seq": e.seq, "kind": e.kind, "amount": e.amount, "on": e.occurred_on}
+                {
+                    "seq": e.seq,
+                    "kind": e.kind,
+                    "label": e.get_kind_display(),
+                    "amount": e.amount,
+                    "on": e.occurred_on,
+                }
                 for e in entries.get(line.pk, [])
             ],
         }
