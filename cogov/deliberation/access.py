@@ -14,6 +14,21 @@ ORGANISERS = frozenset({"party_secretary", "community_worker", "street_official"
 CONVENERS = frozenset({"party_secretary"})
 # Roles through which people take part as residents.
 PARTICIPANTS = frozenset({"resident", "owner", "volunteer", "party_member"})
+# Organization kinds based above the communities: a district department is not one of a
+# community's bodies (`_org_node_paths` counts only organizations based in a community or grid).
+ABOVE_COMMUNITIES = frozenset({"department"})
+
+
+def role_belongs(role: Any) -> bool:
+    """Does holding `role` make one belong to the communities of its scope (`belongs`), as the
+    role matrix shows it? Global roles; node roles held over a community or above it (a grid
+    is below its community's topics); organization roles unless their organizations are based
+    above the communities."""
+    if role.scope == "global":
+        return True
+    if role.scope == "node":
+        return role.level in ("district", "street", "community")
+    return not set(role.org_kinds) <= ABOVE_COMMUNITIES
 
 
 def _org_node_paths(org_ids: set[int]) -> dict[int, str]:

@@ -8,11 +8,15 @@ moderate; anyone reads the public notice board.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import rules
 
-from .access import CONVENERS, ORGANISERS, PARTICIPANTS, belongs, holds
+from cogov.accounts.matrix import ALLOWED, DENIED, OWN_SCOPE
+from cogov.accounts.roles import Role
+
+from .access import CONVENERS, ORGANISERS, PARTICIPANTS, belongs, holds, role_belongs
 
 
 def _node(obj: Any) -> Any:
@@ -75,3 +79,24 @@ can_organise = is_organiser_of | is_convener_of
 can_moderate = is_organiser_of
 can_appeal = is_author
 can_answer_survey = belongs_to
+
+
+def delib_cell(
+    roles: frozenset[str] = frozenset(), *, members: bool = False, own: bool = False
+) -> Callable[[Role], str]:
+    """A `rule(role)` for cogov.accounts.matrix.permission, from the same role sets as the
+    predicates above: `roles` (access.PARTICIPANTS, ORGANISERS, CONVENERS) act over the
+    communities of their scope and global roles everywhere (`holds`); `members`: every role
+    that belongs to a community (`belongs`, access.role_belongs); `own`: only what the user
+    wrote, for every role that may write it (`is_author`)."""
+
+    def rule(role: Role) -> str:
+        if own:
+            return OWN_SCOPE if role_belongs(role) else DENIED
+        if role.scope == "global":
+            return ALLOWED
+        if role.key in roles or (members and role_belongs(role)):
+            return OWN_SCOPE
+        return DENIED
+
+    return rule

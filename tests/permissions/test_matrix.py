@@ -18,8 +18,13 @@ from cogov.people.models import Person, ProxyAuthorization, Verification
 from cogov.territory.models import Level, Node
 from tests.world import PERSONAS
 
+from .assessment_objects import assessment_objects
+from .budgeting_objects import budgeting_objects
 from .cases_objects import case_objects
 from .cooperation_objects import cooperation_objects
+from .deliberation_objects import deliberation_objects
+from .disclosure_objects import disclosure_objects
+from .funds_objects import funds_objects
 from .voting_objects import voting_objects
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
@@ -120,6 +125,11 @@ def _objects(world: Any, elsewhere: dict[str, Any], persona: str) -> dict[str, l
         **case_objects(world, elsewhere, persona),
         **voting_objects(world, elsewhere, persona),
         **cooperation_objects(world, elsewhere, persona),
+        **deliberation_objects(world, elsewhere, persona),
+        **disclosure_objects(world, elsewhere, persona),
+        **funds_objects(world, elsewhere, persona),
+        **assessment_objects(world, elsewhere, persona),
+        **budgeting_objects(world, elsewhere, persona),
     }
 
 
