@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from cogov.demo.accounts import DEMO_ACCOUNTS, database_is_empty
 from cogov.demo.builder import build
 from cogov.demo.scales import SCALES
-from cogov.demo.writers import BulkCreateWriter
+from cogov.demo.writers import writer_for
 
 
 class Command(BaseCommand):
@@ -21,7 +21,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="load even though the database is not empty"
         )
-        parser.add_argument("--batch-size", type=int, default=5000)
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=None,
+            help="rows per table buffered before writing (default 20000 with COPY, 5000 else)",
+        )
+        parser.add_argument(
+            "--writer",
+            choices=["auto", "copy", "bulk"],
+            default="auto",
+            help="copy: PostgreSQL COPY; bulk: bulk_create; auto (default): COPY on PostgreSQL",
+        )
         parser.add_argument("--no-progress", action="store_true")
         parser.add_argument(
             "--digest",
@@ -41,10 +52,14 @@ class Command(BaseCommand):
                 raise CommandError(
                     "District G (440111) is already loaded; start from an empty database."
                 )
+        try:
+            writer = writer_for(options["batch_size"], options["digest"], options["writer"])
+        except ValueError as exc:
+            raise CommandError(f"--writer: {exc}") from exc
         report = build(
             options["scale"],
             options["seed"],
-            writer=BulkCreateWriter(options["batch_size"], digest=options["digest"]),
+            writer=writer,
             progress=not options["no_progress"] and options["verbosity"] > 0,
         )
         c = report.counts
