@@ -87,6 +87,11 @@ def build(
         from .activity_funds import build_funds_activity
 
         ctx.counts["fund_entries"] = build_funds_activity(seed, districts[0].id)
+        # This year's disclosure obligations and notices in the first street
+        # (activity_disclosure.py): some published late, one missing.
+        from .activity_disclosure import build_disclosure_activity
+
+        ctx.counts["disclosure_notices"] = build_disclosure_activity(seed)
     return Report(
         scale,
         seed,
