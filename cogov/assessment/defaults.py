@@ -100,14 +100,14 @@ def block_analysis(
     block_names = {}
     for ind in (snapshot or {}).get("indicators", []):
         block_names[str(ind.get("block"))] = ind.get("block_name") or ""
-    if len(keys) < 2 or len(results) < 3:
+    if len(keys) < 2 or not results:
         return {"pearson": None, "spearman": None, "points": [], "diverging": [], "mean": [0, 0],
                 "blocks": [block_names.get(k, k) for k in keys]}  # fmt: skip
     a = np.array([r.blocks.get(keys[0], 0.0) for r in results])
     b = np.array([r.blocks.get(keys[1], 0.0) for r in results])
 
     def corr(x: Any, y: Any) -> float | None:
-        if x.std() == 0 or y.std() == 0:
+        if len(x) < 3 or x.std() == 0 or y.std() == 0:  # no correlation below three units
             return None
         return float(np.corrcoef(x, y)[0, 1])
 

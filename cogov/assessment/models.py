@@ -165,6 +165,13 @@ class Round(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def period_last(self) -> Any:
+        """The last day of the period (the stored end is exclusive)."""
+        import datetime as dt
+
+        return self.period_end - dt.timedelta(days=1)
+
 
 class RoundEvent(WorkflowEvent):
     subject = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="events")

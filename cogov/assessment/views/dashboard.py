@@ -59,14 +59,25 @@ def dashboard(request: HttpRequest, uuid: Any) -> HttpResponse:
         if node.parent and request.user.has_perm("assessment.view_round", node.parent)
         else None
     )
+
+    # Plain dicts: a Metric is callable, and templates call what they can.
+    def plain(m: Any) -> dict[str, Any]:
+        return {
+            "key": m.key,
+            "label": m.label,
+            "unit": m.unit,
+            "direction": m.direction,
+            "description": m.description,
+        }
+
     return render(
         request,
         "assessment/dashboard.html",
         {
             "node": node,
             "parent": parent,
-            "choices": choices,
-            "metric": data["metric"] if data else None,
+            "choices": [plain(m) for m in choices],
+            "metric": plain(data["metric"]) if data else None,
             "period_text": period_text,
             "data": data,
             "chart": {

@@ -117,14 +117,21 @@ def version_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
             "child_kinds": {k: sorted(v) for k, v in actions.CHILD_KINDS.items()},
             "directions": Direction.choices,
             "ri_tables": list(RANDOM_INDEX_TABLES),
-            "options": {
-                "weighting": ["subjective", "entropy", "combined"],
-                "combine": ["multiplicative", "linear"],
-                "ahp_method": ["eigenvector", "geometric_mean"],
-                "scoring": ["weighted_sum", "topsis", "grey", "fuzzy"],
-                "normalisation": ["minmax", "max", "vector", "sum"],
-                "fuzzy_operator": ["M(·,+)", "M(∧,∨)", "M(·,∨)", "M(∧,⊕)"],
-            },
+            "options": [
+                (name, label, values, params[name])
+                for name, label, values in (
+                    ("weighting", _("Weighting"), ["subjective", "entropy", "combined"]),
+                    ("combine", _("Combination of weights"), ["multiplicative", "linear"]),
+                    ("ahp_method", _("AHP weights"), ["eigenvector", "geometric_mean"]),
+                    ("scoring", _("Scoring method"), ["weighted_sum", "topsis", "grey", "fuzzy"]),
+                    ("normalisation", _("Normalisation"), ["minmax", "max", "vector", "sum"]),
+                    (
+                        "fuzzy_operator",
+                        _("Fuzzy operator"),
+                        ["M(·,+)", "M(∧,∨)", "M(·,∨)", "M(∧,⊕)"],
+                    ),
+                )
+            ],
         },
     )
 
