@@ -189,7 +189,7 @@ def notice_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
         {
             "section": "disclosure",
             "notice": notice,
-            "events": list(notice.events.select_related("actor").order_by("at", "pk")),
+            "events": _history(notice),
             "objections": list(notice.objections.select_related("author").order_by("created_at")),
             "checklist": SECRECY_CHECKLIST,
             "can_propose": user.has_perm("disclosure.propose", notice),
@@ -207,6 +207,30 @@ def notice_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
             "checked": bool(notice.secrecy_check.get("at")),
         },
     )
+
+
+def _history(notice: Notice) -> list[dict[str, Any]]:
+    """The notice's events with status labels and the actions' standard notes translated."""
+    labels = dict(NoticeStatus.choices)
+    notes = {
+        "proposed": _("proposed"),
+        "submitted for review": _("submitted for review"),
+        "secrecy check passed": _("secrecy check passed"),
+        "approved": _("approved"),
+        "published": _("published"),
+        "archived": _("archived"),
+        "posting period ended": _("posting period ended"),
+    }
+    return [
+        {
+            "at": e.at,
+            "actor": e.actor,
+            "from": labels.get(e.from_status, "—") if e.from_status else "—",
+            "to": labels.get(e.to_status, e.to_status),
+            "note": notes.get(e.note, e.note),
+        }
+        for e in notice.events.select_related("actor").order_by("at", "pk")
+    ]
 
 
 @login_required
