@@ -144,3 +144,26 @@ def test_proposals_per_1000(world):
     assert compute("budgeting.proposals_per_1000", world.nodes["C3"], period) == Decimal("0.00")
     last_year = Period.year(today.year - 1)
     assert compute("budgeting.proposals_per_1000", world.nodes["C1"], last_year) == Decimal("0.00")
+
+
+def test_pages_cost_a_fixed_number_of_queries(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    round = make_round(world)
+    propose(world, round, "A", "1000")
+    staff = client_for("community_worker")
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert staff.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    detail, public = count(f"/budgeting/{round.uuid}/"), count(f"/budgeting/{round.uuid}/results/")
+    listing = count("/budgeting/")
+    for i in range(6):
+        propose(world, round, f"项目{i}", "1000")
+        make_round(world, title=f"轮次{i}")
+    assert count(f"/budgeting/{round.uuid}/") == detail
+    assert count(f"/budgeting/{round.uuid}/results/") == public
+    assert count("/budgeting/") == listing
