@@ -153,6 +153,19 @@ def _fund(request: HttpRequest, uuid: Any) -> Fund:
     return get_visible_or_404(Fund.objects.select_related("community"), request.user, uuid=uuid)  # type: ignore[no-any-return]
 
 
+def _details(entry: JournalEntry) -> str:
+    parts = []
+    if entry.budget_id and entry.budget:
+        parts.append(entry.budget.title)
+    if entry.payee:
+        parts.append(entry.payee)
+    if entry.voucher_no:
+        parts.append(_("voucher %(n)s") % {"n": entry.voucher_no})
+    if entry.memo and not (entry.budget_id and entry.budget and entry.memo == entry.budget.title):
+        parts.append(entry.memo)
+    return " · ".join(parts)
+
+
 @login_required
 def fund_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
     fund = _fund(request, uuid)
@@ -160,7 +173,11 @@ def fund_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
     b = balances(fund)
     budgets = list(fund.budgets.order_by("pk"))
     staff = user.has_perm("funds.view_journal", fund)
-    journal = list(journal_rows([fund]))[::-1][:200] if staff else []
+    journal = (
+        [(row, _details(row.entry)) for row in list(journal_rows([fund]))[::-1][:200]]
+        if staff
+        else []
+    )
     reversible = set()
     if staff and user.has_perm("funds.reverse", fund):
         reversed_ids = set(
@@ -170,7 +187,7 @@ def fund_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
         )
         reversible = {
             row.entry.pk
-            for row in journal
+            for row, _d in journal
             if row.entry.kind not in (EntryKind.REVERSAL, EntryKind.YEAR_END)
             and not row.entry.counterpart_id
             and row.entry.pk not in reversed_ids
