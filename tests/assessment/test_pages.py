@@ -140,3 +140,16 @@ def test_unavailable_metric_is_shown_not_zeroed(world, client_for):
     assert [i["metric"] for i in rnd.snapshot["indicators"]] == ["cases.volume"]
     html = client_for("evaluator").get(f"/assessment/rounds/{rnd.uuid}/").content.decode()
     assert 'data-testid="unavailable"' in html and "nowhere.execution_rate" in html
+
+
+def test_rollup_command_repairs_dirty_rows_and_refuses_no_period(world):
+    from django.core.management.base import CommandError
+
+    from cogov.assessment import rollups
+
+    rollups.value("cases.volume", world.nodes["C1"], Period.year(2026))
+    Rollup.objects.update(dirty=True)
+    call_command("rollup", "--dirty")
+    assert not Rollup.objects.filter(dirty=True).exists()
+    with pytest.raises(CommandError, match="period"):
+        call_command("rollup")
