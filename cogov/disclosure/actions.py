@@ -27,6 +27,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cogov.core import audit
 from cogov.core.calendar import WorkCalendar
@@ -62,7 +63,7 @@ def _require(actor: Any, permission: str, obj: Any) -> None:
     if actor is None:
         return  # the system (scheduler, other apps' triggers, the demo)
     if not actor.has_perm(permission, obj):
-        raise NotAllowed("you may not do this")
+        raise NotAllowed(_("you may not do this"))
 
 
 def _user(actor: Any) -> Any:
@@ -93,16 +94,19 @@ def trigger(
     other apps pass strict=False, since a local catalogue may not ask for it."""
     _require(actor, "disclosure.propose", community)
     if getattr(community, "level", None) != "community":
-        raise ActionError("obligations belong to a community", field="community")
+        raise ActionError(_("obligations belong to a community"), field="community")
     ref = (ref or "").strip()
     if not ref:
-        raise ActionError("give a reference for the event", field="ref")
+        raise ActionError(_("give a reference for the event"), field="ref")
     on = on or timezone.localdate()
     catalogue: Catalogue = get_policy(CATALOGUE, community, on=on)
     items = catalogue.triggered_by(trigger)
     if not items:
         if strict:
-            raise ActionError(f"no catalogue item is triggered by {trigger!r}", field="trigger")
+            raise ActionError(
+                _("no catalogue item is triggered by %(trigger)s") % {"trigger": trigger},
+                field="trigger",
+            )
         return []
     calendar = WorkCalendar(community)
     key = f"{trigger}:{ref}"[:80]
@@ -156,17 +160,17 @@ def create_notice(
     _require(actor, "disclosure.propose", community)
     title, body = (title or "").strip(), (body or "").strip()
     if not title:
-        raise ActionError("give the notice a title", field="title")
+        raise ActionError(_("give the notice a title"), field="title")
     if not body:
-        raise ActionError("write the text of the notice", field="body")
+        raise ActionError(_("write the text of the notice"), field="body")
     item = None
     if obligation is not None:
         if obligation.community_id != community.pk:
-            raise ActionError("the obligation belongs to another community", field="obligation")
+            raise ActionError(_("the obligation belongs to another community"), field="obligation")
         category = obligation.category
         item = item_for(community, obligation.item_code)
     elif category not in Category.values:
-        raise ActionError("choose party affairs or residents' affairs", field="category")
+        raise ActionError(_("choose party affairs or residents' affairs"), field="category")
     with transaction.atomic():
         notice = Notice.objects.create(
             community=community,
@@ -203,7 +207,7 @@ def community_user(community: Any) -> Any:
         .first()
     )
     if m is None:
-        raise ActionError("the community has no staff to propose notices", field="community")
+        raise ActionError(_("the community has no staff to propose notices"), field="community")
     return m.user
 
 
@@ -211,16 +215,16 @@ def edit_notice(*, actor: Any, notice: Notice, title: str, body: str) -> Notice:
     """Change a draft's title and text."""
     _require(actor, "disclosure.propose", notice)
     if notice.status != S.DRAFT:
-        raise InvalidTransition("only a draft can be edited")
+        raise InvalidTransition(_("only a draft can be edited"))
     title, body = (title or "").strip(), (body or "").strip()
     if not title:
-        raise ActionError("give the notice a title", field="title")
+        raise ActionError(_("give the notice a title"), field="title")
     if not body:
-        raise ActionError("write the text of the notice", field="body")
+        raise ActionError(_("write the text of the notice"), field="body")
     with transaction.atomic():
         moved = Notice.objects.filter(pk=notice.pk, status=S.DRAFT).update(title=title, body=body)
         if not moved:
-            raise InvalidTransition("only a draft can be edited")
+            raise InvalidTransition(_("only a draft can be edited"))
         notice.title, notice.body = title, body
         audit.record(actor, "disclosure.edit_notice", notice)
     return notice
@@ -239,9 +243,9 @@ def attach_table(
     stored. Errors name the row and column."""
     _require(actor, "disclosure.propose", notice)
     if notice.status != S.DRAFT:
-        raise InvalidTransition("only a draft can change its table")
+        raise InvalidTransition(_("only a draft can change its table"))
     if len(rows) > 5000:
-        raise ActionError("at most 5,000 rows", field="rows")
+        raise ActionError(_("at most 5,000 rows"), field="rows")
     item = item_for(notice.community, notice.item_code) if notice.item_code else None
     if notice.mask_personal_data:
         cols, out = privacy.minimise(
@@ -274,7 +278,7 @@ def attach_table_file(*, actor: Any, notice: Notice, data: bytes, title: str = "
         cells = (cells + [""] * width)[:width]
         rows.append(cells)
         if len(cells) != width:  # pragma: no cover - padded above
-            raise ActionError(f"row {number}: wrong number of cells", field="file")
+            raise ActionError(_("row %(n)s: wrong number of cells") % {"n": number}, field="file")
     return attach_table(
         actor=actor, notice=notice, columns=sheet.headers[:width], rows=rows, title=title
     )
@@ -316,26 +320,30 @@ def review(
     publishing it is lawful and necessary (a committee's duty phone)."""
     _require(actor, "disclosure.review", notice)
     if notice.status != S.IN_REVIEW:
-        raise InvalidTransition("only a notice in review can be checked")
+        raise InvalidTransition(_("only a notice in review can be checked"))
     missing = [key for key, _label in SECRECY_CHECKLIST if not checklist.get(key)]
     if missing:
         raise ActionError(
-            f"confirm every point of the secrecy check: {missing[0]}", field=missing[0]
+            _("confirm every point of the secrecy check: %(point)s") % {"point": missing[0]},
+            field=missing[0],
         )
     findings = privacy.scan(notice.title, notice.body, notice.table)
     justification = (justification or "").strip()
     ids = [f for f in findings if f["kind"] == "id_number"]
     if ids:
         raise ActionError(
-            "identity numbers are never published: " + privacy.describe(ids) + ". Remove or "
-            "mask them (edit the draft).",
+            _("identity numbers are never published: %(found)s. Remove them (edit the draft).")
+            % {"found": privacy.describe(ids)},
             field="body",
             code="personal_data",
         )
     if findings and not justification:
         raise ActionError(
-            "personal data found: " + privacy.describe(findings) + ". Mask it (edit the draft) "
-            "or state why publishing it is lawful and necessary.",
+            _(
+                "personal data found: %(found)s. Mask it (edit the draft) or state why "
+                "publishing it is lawful and necessary."
+            )
+            % {"found": privacy.describe(findings)},
             field="body",
             code="personal_data",
         )
@@ -352,7 +360,7 @@ def review(
             secrecy_check=check, pii_findings=findings, pii_justification=justification
         )
         if not moved:
-            raise InvalidTransition("the notice changed meanwhile")
+            raise InvalidTransition(_("the notice changed meanwhile"))
         notice.secrecy_check, notice.pii_findings = check, findings
         notice.pii_justification = justification
         NoticeEvent.objects.create(
@@ -369,13 +377,15 @@ def review(
 
 def _checked(notice: Notice) -> None:
     if not notice.secrecy_check.get("reviewer") and not notice.secrecy_check.get("at"):
-        raise ActionError("the secrecy check has not been recorded", field="secrecy_check")
+        raise ActionError(_("the secrecy check has not been recorded"), field="secrecy_check")
     findings = privacy.scan(notice.title, notice.body, notice.table)
     if any(f["kind"] == "id_number" for f in findings) or (
         findings and not notice.pii_justification
     ):
         raise ActionError(
-            "personal data found: " + privacy.describe(findings), field="body", code="personal_data"
+            _("personal data found: %(found)s") % {"found": privacy.describe(findings)},
+            field="body",
+            code="personal_data",
         )
 
 
@@ -411,7 +421,7 @@ def escalate(*, actor: Any, notice: Notice, note: str) -> Notice:
     _require(actor, "disclosure.approve", notice)
     _checked(notice)
     if not (note or "").strip():
-        raise ActionError("say why the street must approve", field="note")
+        raise ActionError(_("say why the street must approve"), field="note")
     with transaction.atomic():
         transition(
             notice,
@@ -441,9 +451,9 @@ def return_to_draft(*, actor: Any, notice: Notice, note: str) -> Notice:
         or actor.has_perm(permission, notice)
         or actor.has_perm("disclosure.approve", notice)
     ):
-        raise NotAllowed("you may not do this")
+        raise NotAllowed(_("you may not do this"))
     if not (note or "").strip():
-        raise ActionError("say what must change", field="note")
+        raise ActionError(_("say what must change"), field="note")
     with transaction.atomic():
         transition(
             notice,
@@ -485,8 +495,8 @@ def publish(
         )
         if ends < earliest:
             raise ActionError(
-                f"the notice must stay up at least {notice.min_posting_days} days "
-                f"(until {timezone.localdate(earliest):%Y-%m-%d})",
+                _("the notice must stay up at least %(n)s days (until %(day)s)")
+                % {"n": notice.min_posting_days, "day": f"{timezone.localdate(earliest):%Y-%m-%d}"},
                 field="posting_ends_on",
             )
     objections_until = (
@@ -527,7 +537,8 @@ def archive(*, actor: Any, notice: Notice, note: str = "", at: dt.datetime | Non
         and now < notice.posting_starts_at + dt.timedelta(days=notice.min_posting_days)
     ):
         raise ActionError(
-            f"the notice must stay up at least {notice.min_posting_days} days", field="status"
+            _("the notice must stay up at least %(n)s days") % {"n": notice.min_posting_days},
+            field="status",
         )
     with transaction.atomic():
         transition(
@@ -548,7 +559,7 @@ def withdraw(*, actor: Any, notice: Notice, reason: str) -> Notice:
     _require(actor, "disclosure.propose", notice)
     reason = (reason or "").strip()
     if not reason:
-        raise ActionError("give the reason for the withdrawal", field="reason")
+        raise ActionError(_("give the reason for the withdrawal"), field="reason")
     with transaction.atomic():
         was_published = notice.status == S.PUBLISHED
         transition(
@@ -574,12 +585,12 @@ def withdraw(*, actor: Any, notice: Notice, reason: str) -> Notice:
 def object_to(*, actor: Any, notice: Notice, body: str) -> Objection:
     """A resident objects to (or asks about) a published notice while its window is open."""
     if actor is None or not actor.has_perm("disclosure.object", notice):
-        raise NotAllowed("objections to this notice are not open to you")
+        raise NotAllowed(_("objections to this notice are not open to you"))
     body = (body or "").strip()
     if not body:
-        raise ActionError("write your objection", field="body")
+        raise ActionError(_("write your objection"), field="body")
     if len(body) > 2000:
-        raise ActionError("at most 2,000 characters", field="body")
+        raise ActionError(_("at most 2,000 characters"), field="body")
     with transaction.atomic():
         objection = Objection.objects.create(notice=notice, author=actor, body=body)
         audit.record(actor, "disclosure.object", notice)
@@ -597,13 +608,13 @@ def answer_objection(*, actor: Any, objection: Objection, answer: str) -> Object
     _require(actor, "disclosure.answer_objection", objection.notice)
     answer = (answer or "").strip()
     if not answer:
-        raise ActionError("write the answer", field="answer")
+        raise ActionError(_("write the answer"), field="answer")
     with transaction.atomic():
         moved = Objection.objects.filter(pk=objection.pk, answered_at__isnull=True).update(
             answer=answer, answered_by=_user(actor), answered_at=timezone.now()
         )
         if not moved:
-            raise ActionError("this objection has been answered", field="answer")
+            raise ActionError(_("this objection has been answered"), field="answer")
         objection.refresh_from_db()
         audit.record(actor, "disclosure.answer_objection", objection.notice)
         notify(

@@ -14,6 +14,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from cogov.core.errors import ActionError
 from cogov.lib import idnumber
 from cogov.lib.masking import mask_id_number, mask_name, mask_phone
@@ -25,7 +28,7 @@ _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
 def find_in_text(text: str, where: str) -> list[dict[str, str]]:
     findings: list[dict[str, str]] = []
     for lineno, line in enumerate(text.splitlines() or [text], start=1):
-        here = f"{where}, line {lineno}" if "\n" in text else where
+        here = _("%(where)s, line %(n)s") % {"where": where, "n": lineno} if "\n" in text else where
         for match in _ID.finditer(line):
             if idnumber.validate(match.group(1)) is None:
                 findings.append(
@@ -39,19 +42,26 @@ def find_in_text(text: str, where: str) -> list[dict[str, str]]:
 
 def scan(title: str, body: str, table: dict[str, Any] | None) -> list[dict[str, str]]:
     """Every identity or mobile number in the notice, located and masked."""
-    findings = find_in_text(title, "title") + find_in_text(body, "text")
+    findings = find_in_text(title, pgettext("notice field", "title")) + find_in_text(
+        body, pgettext("notice field", "text")
+    )
     if table:
         columns = table.get("columns", [])
         for r, row in enumerate(table.get("rows", []), start=1):
             for c, cell in enumerate(row):
                 column = columns[c] if c < len(columns) else str(c + 1)
-                findings += find_in_text(str(cell), f"table row {r}, column {column}")
+                where = _("table row %(r)s, column %(c)s") % {"r": r, "c": column}
+                findings += find_in_text(str(cell), where)
     return findings
 
 
 def describe(findings: list[dict[str, str]]) -> str:
-    labels = {"id_number": "identity number", "mobile": "mobile number"}
-    return "; ".join(f"{labels[f['kind']]} {f['masked']} in {f['where']}" for f in findings)
+    labels = {"id_number": _("identity number"), "mobile": _("mobile number")}
+    return "; ".join(
+        _("%(kind)s %(masked)s in %(where)s")
+        % {"kind": labels[f["kind"]], "masked": f["masked"], "where": f["where"]}
+        for f in findings
+    )
 
 
 def minimise(
@@ -61,14 +71,17 @@ def minimise(
     the item lists them) with the name column masked. Errors name the row and column."""
     columns = [str(c).strip() for c in columns]
     if not columns or any(not c for c in columns):
-        raise ActionError("every column needs a heading", field="columns")
+        raise ActionError(_("every column needs a heading"), field="columns")
     duplicates = sorted({c for c in columns if columns.count(c) > 1})
     if duplicates:
-        raise ActionError(f"column {duplicates[0]!r} appears twice", field="columns")
+        raise ActionError(
+            _("column %(column)s appears twice") % {"column": duplicates[0]}, field="columns"
+        )
     for number, row in enumerate(rows, start=1):
         if len(row) != len(columns):
             raise ActionError(
-                f"row {number}: {len(row)} cells, but the table has {len(columns)} columns",
+                _("row %(n)s: %(cells)s cells, but the table has %(columns)s columns")
+                % {"n": number, "cells": len(row), "columns": len(columns)},
                 field="rows",
             )
     keep = list(range(len(columns)))
@@ -76,8 +89,8 @@ def minimise(
         missing = [c for c in public_columns if c not in columns]
         if missing:
             raise ActionError(
-                f"column {missing[0]!r} is missing; this list publishes "
-                + ", ".join(public_columns),
+                _("column %(column)s is missing; this list publishes %(columns)s")
+                % {"column": missing[0], "columns": "、".join(public_columns)},
                 field="columns",
             )
         keep = [columns.index(c) for c in public_columns]

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cogov.core.errors import ActionError
 from cogov.core.policies import resolve
@@ -29,7 +30,8 @@ def parse_period(text: str) -> tuple[dt.date, dt.date] | None:
     match = _PERIOD.match(text)
     if not match:
         raise ActionError(
-            f"{text!r} is not a period; use 2026, 2026-Q3, 2026-H1 or 2026-03", field="period"
+            _("%(text)s is not a period; use 2026, 2026-Q3, 2026-H1 or 2026-03") % {"text": text},
+            field="period",
         )
     year, part = int(match[1]), match[2]
     if part is None:
@@ -40,7 +42,9 @@ def parse_period(text: str) -> tuple[dt.date, dt.date] | None:
         span = period_of("semiannual", dt.date(year, 6 * int(part[1]) - 5, 1))
     else:
         if not 1 <= int(part) <= 12:
-            raise ActionError(f"{text!r}: the month must be 01 to 12", field="period")
+            raise ActionError(
+                _("%(text)s: the month must be 01 to 12") % {"text": text}, field="period"
+            )
         span = period_of("monthly", dt.date(year, int(part), 1))
     return span.start, span.end + dt.timedelta(days=1)
 
@@ -81,7 +85,7 @@ def compliance(
     counts_qs = qs
     if state:
         if state not in State.values:
-            raise ActionError(f"unknown state {state!r}", field="state")
+            raise ActionError(_("unknown state %(state)s") % {"state": state}, field="state")
         qs = qs.filter(state=state)
     rows = list(
         qs.select_related("community", "fulfilled_by").order_by(

@@ -20,7 +20,7 @@ from cogov.lib import idnumber
 
 from .conftest import CHECKLIST, at, draft, publish, quarterly, through_approval
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 # Memberships start when the world is built (today), so time is not frozen here: the story
 # happens in 2025, in the past whatever day the tests run.

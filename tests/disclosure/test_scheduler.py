@@ -21,7 +21,7 @@ from cogov.disclosure.policy_kinds import CATALOGUE, DEFAULT_ITEMS, Catalogue, C
 
 from .conftest import at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_schedule_creates_each_period_once(world: Any) -> None:
