@@ -207,6 +207,7 @@ def test_pages(world, client_for, fund, english):
     page = r.content.decode()
     assert r.status_code == 200
     assert "Reconciled to the cent" in page and budget.title in page and "Reverse" in page
+    assert "export-form" in page
     r = c.post(
         f"/funds/budgets/{budget.uuid}/pay/",
         {"amount": "1000", "payee": "某公司", "voucher_no": "付-9", "occurred_on": f"{YEAR}-06-01"},
