@@ -175,3 +175,31 @@ def test_default_system_binds_metrics_and_manual_inputs_and_blocks_correlate(wor
     assert out["diverging"] == ["d", "c", "b"]
     assert out["party_strong"] == ["d"] and out["governance_strong"] == ["b", "c"]
     assert -1 <= out["pearson"] <= 1 and out["spearman"] == pytest.approx(-0.2)
+
+
+def test_touched_marks_only_the_periods_nodes_and_app_it_names(world):
+    import datetime as dt
+
+    from cogov.core.metrics import touched
+
+    g11, c1, s2 = world.nodes["G11"], world.nodes["C1"], world.nodes["S2"]
+    feb, mar, year = Period.month(2026, 2), Period.month(2026, 3), Period.year(2026)
+    for node in (g11, c1, s2):
+        for p in (feb, mar, year):
+            rollups.value("cases.volume", node, p)
+    rollups.value("cooperation.needs_listed", c1, year)  # not cached: cooperation does not notify
+    assert not Rollup.objects.filter(metric__startswith="cooperation.").exists()
+    assert not Rollup.objects.filter(dirty=True).exists()
+
+    touched("cases", g11.path, [dt.datetime(2026, 3, 15, 1, 0, tzinfo=dt.UTC)])
+    dirty = set(
+        Rollup.objects.filter(dirty=True).values_list("node_id", "period_start", "period_end")
+    )
+    assert dirty == {
+        (n.pk, p.start, p.end) for n in (g11, c1) for p in (mar, year)
+    } | {(n.pk, p.start, p.end) for n in (world.nodes["S1"], world.nodes["D"])
+         for p in (mar, year) if Rollup.objects.filter(node=n).exists()}  # fmt: skip
+    assert not Rollup.objects.filter(node=s2, dirty=True).exists()  # another street
+    assert not Rollup.objects.filter(period_start=feb.start, dirty=True).exists()
+    touched("cooperation", g11.path, None)  # another app's notice leaves cases' rows alone
+    assert Rollup.objects.filter(dirty=True).count() == len(dirty)
