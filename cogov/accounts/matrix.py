@@ -21,7 +21,7 @@ A cell reads:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +73,35 @@ def permission(
     PERMISSIONS[name] = spec
     rules.set_perm(name, predicate)  # set, not add: safe if the module is imported twice
     return spec
+
+
+RoleTest = Callable[[Role], bool]
+
+
+def is_global(role: Role) -> bool:
+    """A role whose scope is the whole platform (administrators)."""
+    return role.scope == "global"
+
+
+def carries(table: Mapping[str, frozenset[str]], *capabilities: str) -> RoleTest:
+    """A test: the role carries one of `capabilities` in an app's role table (`role key →
+    capabilities`, such as cases' CASE_ROLES or points' POINTS_ROLES)."""
+    wanted = frozenset(capabilities)
+    return lambda role: bool(wanted & table.get(role.key, frozenset()))
+
+
+def role_rule(*cases: tuple[RoleTest, str], otherwise: str = DENIED) -> Callable[[Role], str]:
+    """A `rule(role)` for `permission`: the cell of the first case whose test the role passes,
+    else `otherwise`. Apps whose cells do not follow one capability build their rules with it
+    from their own role tables (cooperation's `coop_cell`, points' `points_cell`)."""
+
+    def rule(role: Role) -> str:
+        for test, cell in cases:
+            if test(role):
+                return cell
+        return otherwise
+
+    return rule
 
 
 def describe(

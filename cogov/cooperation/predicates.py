@@ -167,12 +167,12 @@ def coop_cell(
     (roles linked to a resident record); `organization` (the rows of the role's
     organization); `own` (what the user did: offered, claimed, raised). Global roles are
     allowed when one of the scope-based sets applies."""
-    from cogov.accounts.matrix import ALLOWED, DENIED, OWN_SCOPE
+    from cogov.accounts.matrix import ALLOWED, OWN_SCOPE, is_global, role_rule
 
-    def rule(role: Any) -> str:
-        if role.scope == "global" and (manage or verify or verify_community or people or audience):
-            return ALLOWED
-        if (
+    scoped = manage or verify or verify_community or people or audience
+
+    def in_scope(role: Any) -> bool:
+        return bool(
             (manage and role.key in access.MANAGE_ROLES)
             or (verify and role.can(VERIFY))
             or (verify_community and role.can(VERIFY) and role.level != "grid")
@@ -182,8 +182,6 @@ def coop_cell(
             or (beneficiary and role.key in LINKED_ROLES)
             or (organization and role.scope == "organization")
             or own
-        ):
-            return OWN_SCOPE
-        return DENIED
+        )
 
-    return rule
+    return role_rule((lambda role: scoped and is_global(role), ALLOWED), (in_scope, OWN_SCOPE))

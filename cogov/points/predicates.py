@@ -174,22 +174,19 @@ def points_cell(
     organizing organization (the activities it organizes); `organizer="based"`: units and
     social organizations in the community they are based in. `linked`: the cell of the roles
     linked to a resident record (LINKED_ROLES); `member`: party members for themselves."""
-    from cogov.accounts.matrix import ALLOWED, DENIED, OWN_SCOPE
+    from cogov.accounts.matrix import ALLOWED, OWN_SCOPE, carries, is_global, role_rule
     from cogov.organizations.models import PARTY_KINDS
 
-    def rule(role: Any) -> str:
-        if role.scope == "global" and capabilities:
-            return ALLOWED
-        if set(capabilities) & POINTS_ROLES.get(role.key, frozenset()):
-            return OWN_SCOPE
-        if organizer and role.can(OWN_ORGANIZATION):
-            kinds = set(role.org_kinds) - {"department"} - {k.value for k in PARTY_KINDS}
-            if organizer == "any" or kinds:
-                return OWN_SCOPE
-        if linked and role.key in LINKED_ROLES:
-            return linked
-        if member and role.key == "party_member":
-            return OWN_SCOPE
-        return DENIED
+    def organizes(role: Any) -> bool:
+        if not organizer or not role.can(OWN_ORGANIZATION):
+            return False
+        kinds = set(role.org_kinds) - {"department"} - {k.value for k in PARTY_KINDS}
+        return organizer == "any" or bool(kinds)
 
-    return rule
+    return role_rule(
+        (lambda role: bool(capabilities) and is_global(role), ALLOWED),
+        (carries(POINTS_ROLES, *capabilities), OWN_SCOPE),
+        (organizes, OWN_SCOPE),
+        (lambda role: bool(linked) and role.key in LINKED_ROLES, linked),
+        (lambda role: member and role.key == "party_member", OWN_SCOPE),
+    )
