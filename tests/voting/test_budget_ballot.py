@@ -126,3 +126,4 @@ def test_the_ballot_page_shows_costs_and_the_budget(world, client_for, english):
     html = page.content.decode()
     assert "at most 100000.00 yuan" in html
     assert 'data-cost="30000.50"' in html
+    assert 'data-limit="100000.00"' in html  # the running total of the picks
