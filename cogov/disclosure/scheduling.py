@@ -193,34 +193,43 @@ def archive_expired(now: dt.datetime | None = None) -> int:
 
 
 def remind_overdue(on: dt.date) -> int:
-    """Tell the responsible community staff, once, of each obligation that became overdue."""
+    """Tell each community's workers and party secretary, once, of the obligations that became
+    overdue: one notification per community and run, listing them. Each obligation is claimed
+    by a conditional UPDATE stamping `reminded_at` with this run's time, so concurrent runs
+    never remind twice."""
     from cogov.accounts.models import Membership
     from cogov.core.notifications import notify
 
     count = 0
-    overdue = Obligation.objects.filter(
+    pending = Obligation.objects.filter(
         due_on__lt=on, fulfilled_on__isnull=True, reminded_at__isnull=True
-    ).select_related("community")
-    for obligation in overdue[:5000]:
+    )
+    for community_id in sorted(set(pending.values_list("community_id", flat=True))):
+        stamp = timezone.now()
         with transaction.atomic():
-            won = Obligation.objects.filter(pk=obligation.pk, reminded_at__isnull=True).update(
-                reminded_at=timezone.now()
-            )
+            won = pending.filter(community_id=community_id).update(reminded_at=stamp)
             if not won:
                 continue
+            claimed = list(
+                Obligation.objects.filter(community_id=community_id, reminded_at=stamp).order_by(
+                    "due_on"
+                )
+            )
             users = [
                 m.user
                 for m in Membership.objects.current()
-                .filter(node=obligation.community, role__in=("community_worker", "party_secretary"))
+                .filter(node_id=community_id, role__in=("community_worker", "party_secretary"))
                 .select_related("user")
             ]
+            lines = [f"{o.item_label} {o.period_key}(截止 {o.due_on:%Y-%m-%d})" for o in claimed]
             notify(
                 users,
                 "disclosure.overdue",
-                f"逾期未公开:{obligation.item_label} {obligation.period_key}",
-                url=f"/disclosure/obligations/{obligation.uuid}/",
+                f"{len(claimed)} 项公开任务逾期未公开",
+                body="\n".join(lines[:50]),
+                url="/disclosure/compliance/?state=overdue",
             )
-            count += 1
+            count += len(claimed)
     return count
 
 

@@ -172,3 +172,20 @@ def test_api(world: Any, api_for: Any) -> None:
         == 400
     )
     assert timezone.now()  # keep the import used
+
+
+def test_lists_cost_a_fixed_number_of_queries(
+    world: Any, client_for: Any, django_assert_max_num_queries: Any
+) -> None:
+    """The board and the compliance view do not grow with the number of notices/obligations."""
+    scheduling.schedule(dt.date(2026, 11, 22), since=dt.date(2025, 1, 1))
+    for o in list(Obligation.objects.filter(community=world.nodes["C1"]))[:6]:
+        publish(world, draft(world, o))
+    street = client_for("street_official")
+    street.get("/disclosure/compliance/")  # warm caches (content types, sessions)
+    with django_assert_max_num_queries(20):
+        assert street.get("/disclosure/compliance/").status_code == 200
+    anon = Client()
+    anon.get(f"/public/{C1}/")
+    with django_assert_max_num_queries(6):
+        assert anon.get(f"/public/{C1}/").status_code == 200

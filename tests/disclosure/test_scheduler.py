@@ -171,3 +171,17 @@ def test_command_and_worker_tick(world: Any, freeze: Any) -> None:
     out = StringIO()
     call_command("disclosure_schedule", "--on", "2026-12-01", stdout=out)
     assert "0 obligation(s) created" in out.getvalue()
+
+
+def test_overdue_reminder_once_per_obligation(world: Any) -> None:
+    from cogov.core.models import Notification
+
+    first = scheduling.schedule(dt.date(2025, 12, 1))
+    assert first.reminded > 0
+    inbox = Notification.objects.filter(
+        recipient=world.users["community_worker"], kind="disclosure.overdue"
+    )
+    assert inbox.count() == 1  # one notification listing C1's overdue obligations
+    assert "2025-Q3" in inbox.get().body
+    again = scheduling.schedule(dt.date(2025, 12, 1))
+    assert again.reminded == 0 and inbox.count() == 1
