@@ -167,3 +167,22 @@ def test_pages_cost_a_fixed_number_of_queries(world, client_for):
     assert count(f"/budgeting/{round.uuid}/") == detail
     assert count(f"/budgeting/{round.uuid}/results/") == public
     assert count("/budgeting/") == listing
+
+
+def test_proposals_per_1000_counts_by_beijing_time_at_the_period_boundary(world):
+    import zoneinfo
+
+    round = make_round(world)
+    early = propose(world, round, "A", "1000")
+    late = propose(world, round, "B", "1000")
+    beijing = zoneinfo.ZoneInfo("Asia/Shanghai")
+    # 00:30 on 1 January in Beijing is still 31 December in UTC: it belongs to the new year
+    Proposal.objects.filter(pk=early.pk).update(
+        submitted_at=dt.datetime(2026, 1, 1, 0, 30, tzinfo=beijing)
+    )
+    Proposal.objects.filter(pk=late.pk).update(
+        submitted_at=dt.datetime(2025, 12, 31, 23, 30, tzinfo=beijing)
+    )
+    c1 = world.nodes["C1"]
+    assert compute("budgeting.proposals_per_1000", c1, Period.year(2026)) == Decimal("125.00")
+    assert compute("budgeting.proposals_per_1000", c1, Period.year(2025)) == Decimal("125.00")
