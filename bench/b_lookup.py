@@ -1,10 +1,11 @@
 """Point-to-grid lookup over a city's grids (issue 10, item 2).
 
-The grids: the city scale's lattice (cogov/demo/geometry.py, 200 × 160 = 32,000 jittered convex
-cells, the geometry `cogov demo --scale city` would store), held in memory as unsaved grid
-`Node`s, so the bench database keeps the district's territory. The platform's index is
-`cogov.territory.lookup.GridIndex` over them (the STRtree with prepared polygons that
-`lookup.locate()` keeps per process, built from the same nodes); the figures time
+The grids: 200 × 160 = 32,000 cells of the demo's lattice (cogov/demo/geometry.py: the cell
+size and jitter `cogov demo` uses, jittered convex quadrilaterals sharing their edges; the city
+scale's own lattice is 200 × 80 = 16,000 grids, so this is two such cities side by side), held in
+memory as unsaved grid `Node`s, so the bench database keeps the district's territory. The
+platform's index is `cogov.territory.lookup.GridIndex` over them (the STRtree with prepared
+polygons that `lookup.locate()` keeps per process, built from the same nodes); the figures time
 
 - `GridIndex.locate(lon, lat)`, one point per call (what `lookup.locate()` does after its cached
   `get_index()`): the path of a case report or an API call;
@@ -26,6 +27,7 @@ import numpy as np
 from harness import Context, Figure, share
 
 NAME = "lookup"
+GRIDS = (200, 160)  # lattice cells (columns, rows): 32,000 grids
 TITLE = "Point-to-grid lookup over 30,000+ grids"
 
 
@@ -37,7 +39,7 @@ def city_grids() -> tuple[list[Any], list[Any]]:
     from cogov.territory.models import Level, Node
 
     scale = SCALES["city"]
-    cols, rows = scale.lattice
+    cols, rows = GRIDS
     lattice = Lattice(cols, rows, random.Random(7), scale.jitter)
     nodes, geoms = [], []
     for c in range(cols):
