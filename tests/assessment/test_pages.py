@@ -153,3 +153,17 @@ def test_rollup_command_repairs_dirty_rows_and_refuses_no_period(world):
     assert not Rollup.objects.filter(dirty=True).exists()
     with pytest.raises(CommandError, match="period"):
         call_command("rollup")
+
+
+def test_dashboard_api(world, client_for):
+    url = f"/api/assessment/dashboard/{world.nodes['D'].uuid}"
+    data = client_for("evaluator").get(url, {"metric": "cases.volume", "period": "2026"}).json()
+    assert {c["name"] for c in data["children"]} == {"第一街道", "第二街道"}
+    assert len(data["trend"]) == 12
+    bad = client_for("evaluator").get(url, {"metric": "nope", "period": "2026"})
+    assert bad.status_code == 400 and "metric" in bad.json()["detail"]
+    bad = client_for("evaluator").get(url, {"metric": "cases.volume", "period": "26"})
+    assert bad.status_code == 400 and "period" in bad.json()["detail"]
+    street = client_for("street_official").get(url, {"metric": "cases.volume", "period": "2026"})
+    assert [c["name"] for c in street.json()["children"]] == ["第一街道"]
+    assert client_for("resident").get(url, {"metric": "cases.volume"}).status_code == 404
