@@ -290,11 +290,12 @@ def _verify_fund(fund: Fund) -> Iterator[Problem]:
         .values("budget_id", "account__kind")
         .annotate(d=Sum("debit"), c=Sum("credit"))
     }
-    committed_total = ZERO
+    committed_total = paid_total = ZERO
     for b in ProjectBudget.objects.filter(fund=fund).order_by("pk"):
         committed = budget_sums.get((b.pk, AccountKind.COMMITTED), ZERO)
         paid = budget_sums.get((b.pk, AccountKind.SPENT), ZERO)
         committed_total += committed
+        paid_total += paid
         if q(b.committed) != committed:
             yield Problem(fund, f"budget line {b.uuid}: committed {b.committed}, lines {committed}")
         if q(b.paid) != paid:
@@ -304,4 +305,9 @@ def _verify_fund(fund: Fund) -> Iterator[Problem]:
             fund,
             f"budget lines hold {committed_total} committed, "
             f"the committed account {totals[AccountKind.COMMITTED]}",
+        )
+    if paid_total != totals[AccountKind.SPENT]:
+        yield Problem(
+            fund,
+            f"budget lines hold {paid_total} paid, the spent account {totals[AccountKind.SPENT]}",
         )
