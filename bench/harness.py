@@ -10,6 +10,13 @@ A benchmark is a module `bench/b_<name>.py` with
 Each `Figure` is a measurement set against a limit measured in the same run, on the same
 machine (pgbench on the same tables, a vectorised shapely baseline, a raw GROUP BY, COPY of
 the same rows …), so that the ratio means the same on a quiet and on a loaded machine.
+
+What the runner guarantees before calling `run(ctx)`: the data of `ctx.scale` is in the database
+`ctx.database_url` (bench/data.py; docs/benchmarks.md lists what it holds), `django.setup()` has
+run against it with DEBUG off, and `os.environ["DATABASE_URL"]` is `ctx.database_url` (child
+processes inherit it). `ctx.scratch["server_url"]` is the server's maintenance URL (for scratch
+databases), `ctx.scratch["data"]` what the data build reported. The runner closes the Django
+connection after each benchmark; a benchmark that raises is reported as failed.
 """
 
 from __future__ import annotations
