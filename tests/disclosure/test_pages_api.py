@@ -189,3 +189,9 @@ def test_lists_cost_a_fixed_number_of_queries(
     anon.get(f"/public/{C1}/")
     with django_assert_max_num_queries(6):
         assert anon.get(f"/public/{C1}/").status_code == 200
+
+
+def test_the_community_page_links_to_its_board(world: Any, client_for: Any) -> None:
+    c1 = world.nodes["C1"]
+    page = client_for("community_worker").get(f"/territory/{c1.uuid}/").content.decode()
+    assert f"/public/{C1}/" in page
