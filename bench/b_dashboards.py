@@ -135,8 +135,9 @@ def run(ctx: Context) -> list[Figure]:
     _again, sql_s2 = group_by(period, rules)
     sql_s = min(sql_s, sql_s2)
 
+    # Cold: no rollup of these metrics within the year (the year's and the months' of the trend).
     Rollup.objects.filter(
-        metric__in=KEYS, period_start=period.start, period_end=period.end
+        metric__in=KEYS, period_start__gte=period.start, period_end__lte=period.end
     ).delete()
     started = time.perf_counter()
     cold = platform(nodes, period)
