@@ -622,6 +622,11 @@ def count_and_select(*, actor: Any, round: Round, note: str = "") -> Round:
                 field="note",
             )
         count = voting_bridge.close_and_count(actor=actor, round=round)
+        if not count.participating:
+            raise ActionError(
+                _("No ballot was cast: the winners cannot be chosen by votes."),
+                code="no_ballots",
+            )
         if _policy(round).vote_needs_quorum and count.outcome != "passed":
             raise ActionError(
                 _("The vote did not reach its quorum; the round cannot select winners."),

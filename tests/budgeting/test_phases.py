@@ -248,14 +248,20 @@ def test_budget_ballot_round_and_equal_shares(world):
     assert [s["action"] for s in round.selection["steps"]] == ["selected", "completion"]
 
 
-def test_count_needs_a_note_before_the_vote_ends(world):
+def test_count_needs_a_note_before_the_vote_ends_and_at_least_one_ballot(world):
     round = make_round(world)
     propose(world, round, "A", "1000")
     propose(world, round, "B", "1000")
     round = to_vote(world, round)
+    worker = world.users["community_worker"]
     with pytest.raises(ActionError) as err:
-        actions.count_and_select(actor=world.users["community_worker"], round=round)
+        actions.count_and_select(actor=worker, round=round)
     assert err.value.field == "note"
+    with pytest.raises(ActionError) as err:
+        actions.count_and_select(actor=worker, round=round, note="提前")
+    assert err.value.code == "no_ballots"
+    round.refresh_from_db()
+    assert round.status == RoundStatus.VOTING
 
 
 def test_implementation_acceptance_and_closing(world):
