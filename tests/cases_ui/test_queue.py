@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 from typing import Any
 
@@ -67,6 +68,27 @@ def test_queue_costs_the_same_queries_for_3_or_20_cases(world: Any, client_for: 
     for i in range(17):
         filed(world, x=0.1 + i * 0.05)
     assert count() == few
+
+
+@pytest.mark.usefixtures("english")  # asserts on English text
+def test_the_total_is_counted_up_to_a_cap(
+    world: Any, client_for: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting millions of visible cases took a second per page (bench/b_lists.py): above
+    COUNT_CAP the page says "more than" instead of scanning them all."""
+    queue_view = importlib.import_module("cogov.cases.views.queue")  # the package exports the view
+
+    for i in range(3):
+        report(world, x=0.2 + i * 0.1)
+    client = client_for("community_worker")
+    exact = client.get("/cases/", {"view": "all"})
+    assert (exact.context["total"], exact.context["total_capped"]) == (3, False)
+    assert "3 cases" in exact.content.decode()
+    monkeypatch.setattr(queue_view, "COUNT_CAP", 2)
+    capped = client.get("/cases/", {"view": "all"})
+    assert (capped.context["total"], capped.context["total_capped"]) == (2, True)
+    assert "more than 2 cases" in capped.content.decode()
+    assert len(capped.context["cases"]) == 3  # the page itself is not capped
 
 
 def test_keyset_pagination(world: Any, client_for: Any) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import F
+from django.db import connection
 
 from cogov.accounts.models import Membership
 from cogov.core.errors import ActionError, NotAllowed
@@ -99,10 +99,18 @@ def _tell(
 
 
 def _next_number(year: int, prefix: str = "G") -> str:
-    row, _ = CaseNumber.objects.get_or_create(prefix=prefix, year=year)
-    CaseNumber.objects.filter(pk=row.pk).update(last=F("last") + 1)
-    row.refresh_from_db(fields=["last"])
-    return f"{prefix}{year}-{row.last:06d}"
+    """The next number of the year's sequence, taken in one statement (UPDATE … RETURNING):
+    the counter row stays locked only for that statement, or to the end of the caller's
+    transaction if there is one."""
+    CaseNumber.objects.get_or_create(prefix=prefix, year=year)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'UPDATE "cases_casenumber" SET "last" = "last" + 1 '
+            'WHERE "prefix" = %s AND "year" = %s RETURNING "last"',
+            [prefix, year],
+        )
+        last = cursor.fetchone()[0]
+    return f"{prefix}{year}-{last:06d}"
 
 
 def _attach(
