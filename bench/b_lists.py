@@ -152,7 +152,7 @@ def run(ctx: Context) -> list[Figure]:
     loadgen.setup_django(ctx.database_url)
     from django.test import Client
 
-    repeat = 3 if ctx.quick else 10
+    repeat = 3 if ctx.quick else 5
     users = _users()
     figures: list[Figure] = []
     totals: dict[str, int] = {}
