@@ -22,6 +22,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cogov.accounts.roles import ROLES
 from cogov.core.errors import ActionError
 from cogov.territory.models import Level, Node
 from cogov.web.access import get_visible_or_404
@@ -513,7 +514,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "section": "disclosure",
             "node": node,
             "nodes": nodes,
-            "items": value.items,
+            "items": [(i, ROLES[i.responsible_role].label) for i in value.items],
             "origin": origin,
             "kind": CATALOGUE,
             "can_set": request.user.has_perm("core.manage_policies", node),
