@@ -219,6 +219,9 @@ def run(ctx: Context) -> list[Figure]:
                     {},
                 )
             )
+    growing = [f.name for f in figures if f.unit == "queries" and f.value != f.limit]
+    if growing:
+        raise RuntimeError(f"queries per page grow with the page: {growing}")
     return figures
 
 
