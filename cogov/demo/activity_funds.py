@@ -16,6 +16,8 @@ code)`, so the same seed tells the same story.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -103,10 +105,21 @@ def _yuan(rng: Any, low: int, high: int, step: int = 100) -> Decimal:
     return Decimal(rng.randrange(low // step, high // step + 1) * step)
 
 
+Event = tuple[dt.date, int, Callable[[], Any]]
+
+
+def _run(events: list[Event]) -> None:
+    """Post planned events in date order (a fund's entries are posted in date order); events
+    of the same day in the order they were planned."""
+    for event in sorted(events, key=lambda e: (e[0], e[1])):
+        event[2]()
+
+
 def _community_fund(
     admin: Any, rng: Any, community: Any, kind: str, projects: list[tuple[str, str]], today: Any
 ) -> None:
     from cogov.funds import actions
+    from cogov.funds.selectors import fund_for
 
     last_year = today.year - 1
     fund = actions.create_fund(actor=admin, community=community, kind=kind, year=last_year)
@@ -118,16 +131,21 @@ def _community_fund(
         voucher_no=f"拨-{last_year}-{community.code[-3:]}",
         memo="年度经费拨付（市、区按比例）",
     )
-    voucher = [0]
+    counter = itertools.count(1)
+    order = itertools.count()
+    events: list[Event] = []
 
-    def next_voucher(year: int) -> str:
-        voucher[0] += 1
-        return f"记-{year}-{kind[:2]}-{voucher[0]:04d}"
+    def at(day: dt.date, post: Callable[[], Any]) -> None:
+        events.append((day, next(order), post))
+
+    def voucher(year: int) -> str:
+        return f"记-{year}-{kind[:2]}-{next(counter):04d}"
 
     chosen = rng.sample(projects, k=min(len(projects), rng.randint(4, 6)))
     share = Decimal("0.85") if kind == "party_service" else Decimal("0.9")
     total = _available(fund)
     budget_each = (total * share / len(chosen)).quantize(Decimal("1"))
+    lines: dict[int, Any] = {}
     for i, (title, ptype) in enumerate(chosen):
         amount = min(
             _yuan(rng, int(budget_each * Decimal("0.6")), int(budget_each)),
@@ -135,25 +153,49 @@ def _community_fund(
         )
         if amount <= 0 or amount > total:
             continue
-        start = dt.date(last_year, 2 + i, rng.randint(1, 25))
-        line = actions.open_project_budget(
-            actor=admin,
-            fund=fund,
-            title=title,
-            kind=ptype,
-            amount=amount,
-            source_app="demo",
-            source_ref=f"{community.code}-{last_year}-{kind}-{i}",
-            decided_by_residents=kind == "micro_project" or rng.random() < 0.5,
-            occurred_on=start,
-        )
         total -= amount
-        _spend(admin, rng, line, start, dt.date(last_year, 12, 20), next_voucher, last_year)
+        start = dt.date(last_year, 2 + i, rng.randint(1, 25))
+        residents = kind == "micro_project" or rng.random() < 0.5
+
+        def open_line(
+            i: int = i,
+            title: str = title,
+            ptype: str = ptype,
+            amount: Decimal = amount,
+            start: dt.date = start,
+            residents: bool = residents,
+        ) -> None:
+            lines[i] = actions.open_project_budget(
+                actor=admin,
+                fund=fund,
+                title=title,
+                kind=ptype,
+                amount=amount,
+                source_app="demo",
+                source_ref=f"{community.code}-{last_year}-{kind}-{i}",
+                decided_by_residents=residents,
+                occurred_on=start,
+            )
+
+        def line_of(i: int = i) -> Any:
+            return lines[i]
+
+        at(start, open_line)
+        _plan_spend(
+            admin,
+            rng,
+            line_of,
+            amount,
+            start,
+            dt.date(last_year, 12, 20),
+            voucher,
+            last_year,
+            at,
+        )
+    _run(events)
     actions.close_year(actor=admin, fund=fund, on=dt.date(last_year, 12, 31))
 
     # This year: the carried-over fund gets its allocation and the first projects.
-    from cogov.funds.selectors import fund_for
-
     current = fund_for(community, kind, today.year)
     if current is None:
         current = actions.create_fund(actor=admin, community=community, kind=kind, year=today.year)
@@ -167,30 +209,49 @@ def _community_fund(
         voucher_no=f"拨-{today.year}-{community.code[-3:]}",
         memo="年度经费拨付（市、区按比例）",
     )
+    events = []
     for i, (title, ptype) in enumerate(rng.sample(projects, k=2)):
         start = _day(rng, first, today)
         amount = _yuan(rng, 20_000, 150_000)
-        line = actions.open_project_budget(
-            actor=admin,
-            fund=current,
-            title=title,
-            kind=ptype,
-            amount=amount,
-            source_app="demo",
-            source_ref=f"{community.code}-{today.year}-{kind}-{i}",
-            decided_by_residents=kind == "micro_project",
-            occurred_on=start,
-        )
-        if start < today:
+        paid_on = _day(rng, start, today)
+        payee = rng.choice(PAYEES)
+
+        def open_now(
+            i: int = i,
+            title: str = title,
+            ptype: str = ptype,
+            amount: Decimal = amount,
+            start: dt.date = start,
+        ) -> None:
+            lines[100 + i] = actions.open_project_budget(
+                actor=admin,
+                fund=current,
+                title=title,
+                kind=ptype,
+                amount=amount,
+                source_app="demo",
+                source_ref=f"{community.code}-{today.year}-{kind}-{i}",
+                decided_by_residents=kind == "micro_project",
+                occurred_on=start,
+            )
+
+        def advance(
+            i: int = i, amount: Decimal = amount, paid_on: dt.date = paid_on, payee: str = payee
+        ) -> None:
             actions.pay(
                 actor=admin,
-                budget=line,
+                budget=lines[100 + i],
                 amount=(amount * Decimal("0.3")).quantize(Decimal("0.01")),
-                payee=rng.choice(PAYEES),
-                voucher_no=next_voucher(today.year),
-                occurred_on=_day(rng, start, today),
+                payee=payee,
+                voucher_no=voucher(today.year),
+                occurred_on=paid_on,
                 memo="预付款",
             )
+
+        at(start, open_now)
+        if start < today:
+            at(paid_on, advance)
+    _run(events)
 
 
 def _available(fund: Any) -> Decimal:
@@ -199,21 +260,24 @@ def _available(fund: Any) -> Decimal:
     return balances(fund).available
 
 
-def _spend(
+def _plan_spend(
     admin: Any,
     rng: Any,
-    line: Any,
+    line: Callable[[], Any],
+    budgeted: Decimal,
     start: dt.date,
     end: dt.date,
-    next_voucher: Any,
+    voucher: Callable[[int], str],
     year: int,
+    at: Callable[[dt.date, Callable[[], Any]], None],
 ) -> None:
-    """Pay a budget line in one to three instalments (sometimes a wrong payment reversed and
-    posted again, sometimes a refund of an overpayment), then release what was not used."""
+    """Plan the payments of a budget line: one to three instalments (sometimes a wrong payment
+    reversed and posted again, sometimes a refund of an overpayment), then the release of what
+    was not used."""
     from cogov.funds import actions
 
     payee = rng.choice(PAYEES)
-    used = (line.amount * Decimal(rng.choice(["0.82", "0.9", "0.95", "0.97", "1"]))).quantize(
+    used = (budgeted * Decimal(rng.choice(["0.82", "0.9", "0.95", "0.97", "1"]))).quantize(
         Decimal("0.01")
     )
     parts = rng.randint(1, 3)
@@ -224,46 +288,61 @@ def _spend(
         if amount <= 0:
             continue
         day = min(day + dt.timedelta(days=rng.randint(20, 70)), end)
-        entry = actions.pay(
-            actor=admin,
-            budget=line,
-            amount=amount,
-            payee=payee,
-            voucher_no=next_voucher(year),
-            occurred_on=day,
-            memo=f"第{n + 1}期" if parts > 1 else "",
-        )
-        if rng.random() < 0.06:
-            actions.reverse(
-                actor=admin, entry=entry, reason="付款凭证信息有误，冲销后重新入账", occurred_on=day
-            )
-            actions.pay(
+        wrong = rng.random() < 0.06
+        memo = f"第{n + 1}期" if parts > 1 else ""
+
+        def pay(
+            amount: Decimal = amount, day: dt.date = day, memo: str = memo, wrong: bool = wrong
+        ) -> None:
+            entry = actions.pay(
                 actor=admin,
-                budget=line,
+                budget=line(),
                 amount=amount,
                 payee=payee,
-                voucher_no=next_voucher(year),
+                voucher_no=voucher(year),
                 occurred_on=day,
-                memo="冲销后重新入账",
+                memo=memo,
             )
+            if wrong:
+                actions.reverse(
+                    actor=admin,
+                    entry=entry,
+                    reason="付款凭证信息有误，冲销后重新入账",
+                    occurred_on=day,
+                )
+                actions.pay(
+                    actor=admin,
+                    budget=line(),
+                    amount=amount,
+                    payee=payee,
+                    voucher_no=voucher(year),
+                    occurred_on=day,
+                    memo="冲销后重新入账",
+                )
+
+        at(day, pay)
         paid += amount
     if paid > 0 and rng.random() < 0.08:
         back = (paid * Decimal("0.02")).quantize(Decimal("0.01"))
-        if back > 0:
+        refund_on = min(day + dt.timedelta(days=10), end)
+
+        def refund(back: Decimal = back, on: dt.date = refund_on) -> None:
             actions.refund(
                 actor=admin,
-                budget=line,
+                budget=line(),
                 amount=back,
                 payee=payee,
-                voucher_no=next_voucher(year),
-                occurred_on=min(day + dt.timedelta(days=10), end),
+                voucher_no=voucher(year),
+                occurred_on=on,
                 memo="结算多付退回",
             )
-    line.refresh_from_db()
-    if line.committed > 0 and rng.random() < 0.8:
-        actions.release(
-            actor=admin,
-            budget=line,
-            occurred_on=min(day + dt.timedelta(days=15), end),
-            memo="项目结余释放",
-        )
+
+        if back > 0:
+            at(refund_on, refund)
+    if rng.random() < 0.8 and used < budgeted:
+        release_on = min(day + dt.timedelta(days=15), end)
+
+        def release() -> None:
+            actions.release(actor=admin, budget=line(), occurred_on=release_on, memo="项目结余释放")
+
+        at(release_on, release)

@@ -668,9 +668,14 @@ def _sweep(fund: Fund, *, actor: Any, on: dt.date) -> list[JournalEntry]:
 
 def _carry_date(on: dt.date, following: Fund) -> dt.date:
     """Carried money enters next year's fund on 1 January, or on the closing day when the
-    close happens before the new year (a date in the future is not posted)."""
+    close happens before the new year (a date in the future is not posted), and never before
+    that fund's last entry."""
+    from .ledger import last_date
+
     first = dt.date(following.year, 1, 1)
-    return first if on < first <= timezone.localdate() else on
+    day = first if on < first <= timezone.localdate() else on
+    last = last_date(following)
+    return max(day, last) if last is not None else day
 
 
 __all__ = [

@@ -1,6 +1,8 @@
 """Posting to a fund's double-entry journal, and checking it (docs/funds.md).
 
 Rules every entry obeys:
+- its date is not before the fund's last entry (a fund's entries are posted in date order, so
+  the running balances by date are the balances the checks saw, never negative);
 - it is posted only while the fund's row is locked (`lock_fund`), in the caller's transaction,
   so two commitments racing for the last available money are serialised and the second sees the
   first's result;
@@ -64,6 +66,16 @@ def lock_fund(fund: Fund) -> Fund:
     return Fund.objects.select_for_update().select_related("community").get(pk=fund.pk)
 
 
+def last_date(fund: Fund) -> dt.date | None:
+    """The date of the fund's last entry (entries are posted in date order)."""
+    return (
+        JournalEntry.objects.filter(fund=fund)
+        .order_by("-seq")
+        .values_list("occurred_on", flat=True)
+        .first()
+    )
+
+
 def open_accounts(fund: Fund, source_levels: Iterable[str]) -> None:
     Account.objects.bulk_create(
         [Account(fund=fund, kind=kind) for kind in FUND_ACCOUNTS]
@@ -115,6 +127,17 @@ def post(
             gettext("the entry does not balance: debits %(d)s, credits %(c)s")
             % {"d": yuan(debits), "c": yuan(credits)},
             field="amount",
+        )
+    day = occurred_on or timezone.localdate()
+    last = last_date(fund)
+    if last is not None and day < last:
+        raise ActionError(
+            gettext(
+                "the date %(d)s is before the fund's last entry (%(last)s): a fund's entries "
+                "are posted in date order"
+            )
+            % {"d": day, "last": last},
+            field="date",
         )
     accounts = {(a.kind, a.source): a for a in Account.objects.filter(fund=fund).order_by("kind")}
     moves: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
@@ -171,7 +194,7 @@ def post(
         seq=fund.entry_count + 1,
         kind=kind,
         amount=debits,
-        occurred_on=occurred_on or timezone.localdate(),
+        occurred_on=day,
         budget=budget,
         payee=payee[:200],
         voucher_no=voucher_no[:64],

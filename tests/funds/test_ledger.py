@@ -202,7 +202,14 @@ def test_a_commitment_already_paid_cannot_be_reversed(world, fund, english):
 def test_year_end_carries_unspent_money_and_keeps_commitments(world, fund):
     staff = world.users["party_secretary"]
     line = _line(world, fund, "100000")
-    actions.pay(actor=staff, budget=line, amount=D("40000"), payee="p", voucher_no="v1")
+    actions.pay(
+        actor=staff,
+        budget=line,
+        amount=D("40000"),
+        payee="p",
+        voucher_no="v1",
+        occurred_on=dt.date(YEAR, 6, 1),
+    )
     entries = actions.close_year(actor=staff, fund=fund, on=dt.date(YEAR, 12, 31))
     fund.refresh_from_db()
     assert fund.status == "closed"
@@ -291,3 +298,18 @@ def test_allocation_without_an_amount_takes_the_standard_amount(world):
             actor=world.users["party_secretary"], fund=donation, amount=D("5"), source="city"
         )
     assert err.value.field == "source"
+
+
+def test_entries_are_posted_in_date_order(world, fund, english):
+    line = _line(world, fund, "1000", day=dt.date(YEAR, 6, 1))
+    with pytest.raises(actions.ActionError) as err:
+        actions.pay(
+            actor=world.users["party_secretary"],
+            budget=line,
+            amount=D("10"),
+            payee="p",
+            voucher_no="v",
+            occurred_on=dt.date(YEAR, 5, 31),
+        )
+    assert err.value.field == "date"
+    assert f"{YEAR}-06-01" in err.value.message
