@@ -249,8 +249,11 @@ DESCRIPTIONS = [
 ]
 
 
-def bulk_cases(count: int, seed: int) -> int:
-    """INSERT … SELECT `count` cases over the demo's grids; returns the number written."""
+def bulk_cases(
+    count: int, seed: int, *, rebuild_indexes: bool = True, prefix: str = f"B{YEAR}-"
+) -> int:
+    """INSERT … SELECT `count` cases over the demo's grids; returns the number written.
+    `rebuild_indexes=False` keeps the indexes in place during the insert (for measuring)."""
     if count <= 0:
         return 0
     from django.db import connection, transaction
@@ -276,7 +279,7 @@ def bulk_cases(count: int, seed: int) -> int:
         n_cat = cursor.fetchone()[0]
         if not n_cat:
             raise RuntimeError("no active case categories (cases' data migration)")
-        dropped = _drop_indexes(cursor, "cases_case")
+        dropped = _drop_indexes(cursor, "cases_case") if rebuild_indexes else []
         cursor.execute("SELECT setseed(%s)", [(seed % 1000) / 1000])
         cursor.execute(
             _INSERT,
@@ -287,7 +290,7 @@ def bulk_cases(count: int, seed: int) -> int:
                 "seed": seed,
                 "year_start": f"{YEAR}-01-01 00:00:00+08",
                 "descriptions": DESCRIPTIONS,
-                "prefix": f"B{YEAR}-",
+                "prefix": prefix,
             },
         )
         written = cursor.rowcount
