@@ -25,7 +25,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -63,44 +62,65 @@ def mark_dirty(node: Any, period: Period, metric_prefix: str = "") -> int:
     return rows.update(dirty=True, stamp=F("stamp") + 1)
 
 
-def _row(key: str, node: Any, period: Period) -> Rollup:
-    lookup = {"metric": key, "node": node, "period_start": period.start, "period_end": period.end}
-    try:
-        with transaction.atomic():
-            row, _ = Rollup.objects.get_or_create(
-                **lookup, defaults={"computed_at": timezone.now(), "dirty": True}
-            )
-    except IntegrityError:  # created by a concurrent reader
-        row = Rollup.objects.get(**lookup)
-    return row
+def _store_many(
+    key: str, nodes: list[Any], period: Period, rows: dict[int, Rollup]
+) -> dict[int, Decimal | None]:
+    """Recompute `key` for `nodes` over `period` in one batch (`registry.compute_many`) and
+    store each value unless its row's stamp moved meanwhile. `rows` holds the rows already
+    read ({node pk: row}); the missing ones are created dirty first, so their stamps are
+    noted before the computation."""
+    missing = [n for n in nodes if n.pk not in rows]
+    if missing:
+        now = timezone.now()
+        Rollup.objects.bulk_create(
+            [
+                Rollup(
+                    metric=key,
+                    node=n,
+                    period_start=period.start,
+                    period_end=period.end,
+                    computed_at=now,
+                    dirty=True,
+                )
+                for n in missing
+            ],
+            ignore_conflicts=True,  # some created meanwhile by a concurrent reader
+        )
+        rows = {**rows}
+        for row in Rollup.objects.filter(
+            metric=key, node__in=missing, period_start=period.start, period_end=period.end
+        ):
+            rows[row.node_id] = row
+    stamps = {n.pk: rows[n.pk].stamp for n in nodes}
+    computed = registry.compute_many(key, nodes, period)
+    now = timezone.now()
+    for n in nodes:
+        Rollup.objects.filter(pk=rows[n.pk].pk, stamp=stamps[n.pk]).update(
+            value=computed[n.pk], computed_at=now, dirty=False
+        )
+    return computed
 
 
 def _store(key: str, node: Any, period: Period, row: Rollup | None = None) -> Decimal | None:
-    row = row or _row(key, node, period)
-    stamp = row.stamp
-    value = registry.compute(key, node, period)
-    Rollup.objects.filter(pk=row.pk, stamp=stamp).update(
-        value=value, computed_at=timezone.now(), dirty=False
-    )
-    return value
+    return _store_many(key, [node], period, {node.pk: row} if row else {})[node.pk]
 
 
 def values(key: str, nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
-    """The metric for many nodes in one query; missing or dirty rows recompute now. A metric
-    whose app does not notify its changes (`cogov.core.metrics.cacheable`) is computed afresh."""
+    """The metric for many nodes in one query; missing or dirty rows recompute now, all
+    together (`registry.compute_many`: one batch for the metric when it has a batched form).
+    A metric whose app does not notify its changes (`cogov.core.metrics.cacheable`) is
+    computed afresh."""
     if not registry.cacheable(key):
-        return {n.pk: registry.compute(key, n, period) for n in nodes}
+        return registry.compute_many(key, nodes, period)
     rows = {
         r.node_id: r
         for r in Rollup.objects.filter(
             metric=key, node__in=nodes, period_start=period.start, period_end=period.end
         )
     }
-    out: dict[int, Decimal | None] = {}
-    for node in nodes:
-        row = rows.get(node.pk)
-        out[node.pk] = _store(key, node, period, row) if row is None or row.dirty else row.value
-    return out
+    stale = [n for n in nodes if n.pk not in rows or rows[n.pk].dirty]
+    fresh = _store_many(key, stale, period, rows) if stale else {}
+    return {n.pk: fresh[n.pk] if n.pk in fresh else rows[n.pk].value for n in nodes}
 
 
 def value(key: str, node: Any, period: Period) -> Decimal | None:
@@ -129,35 +149,50 @@ def series(key: str, node: Any, periods: list[Period]) -> list[Decimal | None]:
     return out
 
 
+def _repair(dirty: Any) -> int:
+    """Recompute the rollup rows of `dirty` (a queryset), a batch per metric and period."""
+    groups: dict[tuple[str, Period], dict[int, Rollup]] = {}
+    nodes: dict[tuple[str, Period], list[Any]] = {}
+    for row in dirty.select_related("node"):
+        group = (row.metric, Period(row.period_start, row.period_end))
+        groups.setdefault(group, {})[row.node_id] = row
+        nodes.setdefault(group, []).append(row.node)
+    for (key, period), rows in groups.items():
+        _store_many(key, nodes[(key, period)], period, rows)
+    return sum(len(rows) for rows in groups.values())
+
+
 def refresh_dirty() -> int:
     """Recompute every dirty rollup (a worker or cron runs this between readers)."""
-    done = 0
-    for row in Rollup.objects.filter(dirty=True).select_related("node"):
-        _store(row.metric, row.node, Period(row.period_start, row.period_end), row)
-        done += 1
-    return done
+    return _repair(Rollup.objects.filter(dirty=True))
 
 
 def refresh(period: Period, *, dirty_only: bool = False, keys: list[str] | None = None) -> int:
-    """Fill (or only repair) the rollups of every node and metric for `period`."""
+    """Fill (or only repair) the rollups of every node and metric for `period`, a batch per
+    metric (`registry.compute_many`)."""
     from cogov.territory.models import Node
 
-    done = 0
     if dirty_only:
-        for row in Rollup.objects.filter(
-            dirty=True, period_start=period.start, period_end=period.end
-        ).select_related("node"):
-            _store(row.metric, row.node, period, row)
-            done += 1
-        return done
+        return _repair(
+            Rollup.objects.filter(dirty=True, period_start=period.start, period_end=period.end)
+        )
     metrics = [
         m
         for m in registry.all_metrics()
         if (keys is None or m.key in keys) and registry.cacheable(m.key)
     ]
-    for node in Node.objects.filter(level__in=["district", "street", "community", "grid"]):
-        for m in metrics:
-            if node.level in m.levels:
-                _store(m.key, node, period)
-                done += 1
+    nodes = list(Node.objects.filter(level__in=["district", "street", "community", "grid"]))
+    done = 0
+    for m in metrics:
+        wanted = [n for n in nodes if n.level in m.levels]
+        if not wanted:
+            continue
+        rows = {
+            r.node_id: r
+            for r in Rollup.objects.filter(
+                metric=m.key, period_start=period.start, period_end=period.end
+            )
+        }
+        _store_many(m.key, wanted, period, rows)
+        done += len(wanted)
     return done

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cogov.core.metrics import Period, notifies, ratio, register
-from cogov.core.policies import get_policy
+from cogov.core.metrics import Period, notifies, ratio, register, register_batch
+from cogov.core.policies import get_policies, get_policy
 
 from .models import Case, CaseEvent, DepartmentRating, Whistle, WhistleReport
 from .workflow import Resolution, Satisfaction, Status
@@ -202,17 +202,240 @@ def whistles(node: Any, period: Period) -> Decimal | None:
 def composite_score(node: Any, period: Period) -> Decimal | None:
     """0–100: the response, resolution and satisfaction rates weighted by the cases.scoring
     policy (default 30/35/35); a rate with no data drops out and the weights are renormalised."""
-    rules = get_policy("cases.scoring", node)
+    return _composite(
+        get_policy("cases.scoring", node),
+        response_rate(node, period),
+        resolution_rate(node, period),
+        satisfaction_rate(node, period),
+    )
+
+
+def _composite(
+    rules: Any, response: Decimal | None, resolution: Decimal | None, satisfaction: Decimal | None
+) -> Decimal | None:
     parts = [
-        (response_rate(node, period), rules.weight_response),
-        (resolution_rate(node, period), rules.weight_resolution),
-        (satisfaction_rate(node, period), rules.weight_satisfaction),
+        (response, rules.weight_response),
+        (resolution, rules.weight_resolution),
+        (satisfaction, rules.weight_satisfaction),
     ]
     known = [(rate, weight) for rate, weight in parts if rate is not None and weight]
     total = sum((w for _r, w in known), Decimal(0))
     if not known or not total:
         return None
     return (sum((r * w for r, w in known), Decimal(0)) * 100 / total).quantize(Decimal("0.01"))
+
+
+# --- batched forms: many nodes in one query (cogov.core.metrics.compute_many) ---------------
+#
+# Each is one GROUP BY territory_path with conditional counts over the cases (or events) of the
+# period, summed per node in Python over the paths under the node's path: the same "territory
+# path under the node's path" the per-node functions filter on, so the values are equal by
+# construction whatever the level (and whatever the street/community/grid columns say). The
+# groups are the distinct case paths (about one per grid), not the cases.
+
+Counts = dict[int, dict[str, int]]
+
+
+def _common_prefix(nodes: list[Any]) -> str:
+    """The longest path every node's path starts with, cut at a "/" (at least "/")."""
+    paths = [n.path for n in nodes]
+    prefix = paths[0]
+    for path in paths[1:]:
+        while not path.startswith(prefix):
+            prefix = prefix[:-1]
+    return prefix[: prefix.rfind("/") + 1] or "/"
+
+
+def _per_node(nodes: list[Any], rows: Any, path_field: str, names: list[str]) -> Counts:
+    """Sum the counts `names` of `rows` (one per distinct path) into each node whose path the
+    row's path starts with."""
+    totals: Counts = {n.pk: dict.fromkeys(names, 0) for n in nodes}
+    by_path: dict[str, list[int]] = {}
+    odd: list[Any] = []  # a node path not ending in "/" (none today): matched by startswith
+    for n in nodes:
+        if n.path.endswith("/"):
+            by_path.setdefault(n.path, []).append(n.pk)
+        else:
+            odd.append(n)
+    for row in rows:
+        path = row[path_field]
+        hits = [
+            pk for i, ch in enumerate(path) if ch == "/" for pk in by_path.get(path[: i + 1], ())
+        ]
+        hits += [n.pk for n in odd if path.startswith(n.path)]
+        for pk in hits:
+            for name in names:
+                totals[pk][name] += row[name]
+    return totals
+
+
+def _case_counts(nodes: list[Any], cases: QuerySet[Case], **counts: Count) -> Counts:
+    rows = (
+        cases.filter(territory_path__startswith=_common_prefix(nodes))
+        .order_by()
+        .values("territory_path")
+        .annotate(**counts)
+    )
+    return _per_node(nodes, rows, "territory_path", list(counts))
+
+
+def _all() -> QuerySet[Case]:
+    return Case.objects.all()
+
+
+@register_batch("cases.volume")
+def volume_many(nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
+    got = _case_counts(nodes, _all().filter(_in(period, "reported_at")), n=Count("pk"))
+    return {pk: Decimal(c["n"]) for pk, c in got.items()}
+
+
+_RESPONDED = Q(contacted_at__isnull=False) & (
+    Q(response_due_at__isnull=True) | Q(contacted_at__lte=F("response_due_at"))
+)
+
+
+@register_batch("cases.response_rate")
+def response_rate_many(nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
+    got = _case_counts(
+        nodes,
+        _all().filter(_in(period, "dispatched_at")),
+        n=Count("pk"),
+        on_time=Count("pk", filter=_RESPONDED),
+    )
+    return {pk: ratio(c["on_time"], c["n"]) for pk, c in got.items()}
+
+
+def _revisit_counts(nodes: list[Any], period: Period) -> Counts:
+    """Per node: revisited cases of the period, by resolution and satisfaction answer."""
+    revisited = _all().filter(_in(period, "revisited_at")).exclude(revisit_resolution="")
+    return _case_counts(
+        nodes,
+        revisited,
+        n=Count("pk"),
+        resolved=Count("pk", filter=Q(revisit_resolution=Resolution.RESOLVED)),
+        partly=Count("pk", filter=Q(revisit_resolution=Resolution.PARTLY)),
+        satisfied=Count("pk", filter=Q(revisit_satisfaction=Satisfaction.SATISFIED)),
+        fairly=Count("pk", filter=Q(revisit_satisfaction=Satisfaction.FAIRLY)),
+        unrated=Count("pk", filter=Q(revisit_satisfaction=Satisfaction.UNRATED)),
+    )
+
+
+def _resolution(c: dict[str, int], rules: Any) -> Decimal | None:
+    if not c["n"]:
+        return None
+    score = Decimal(c["resolved"]) + rules.partly_resolved_credit * c["partly"]
+    return (Decimal(score) / c["n"]).quantize(Decimal("0.0001"))
+
+
+def _satisfaction(c: dict[str, int], rules: Any) -> Decimal | None:
+    base = c["n"] if rules.count_unrated else c["n"] - c["unrated"]
+    if not base:
+        return None
+    score = Decimal(c["satisfied"]) + rules.fairly_satisfied_credit * c["fairly"]
+    return (Decimal(score) / base).quantize(Decimal("0.0001"))
+
+
+@register_batch("cases.resolution_rate")
+def resolution_rate_many(nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
+    rules = get_policies("cases.scoring", nodes)
+    return {pk: _resolution(c, rules[pk]) for pk, c in _revisit_counts(nodes, period).items()}
+
+
+@register_batch("cases.satisfaction_rate")
+def satisfaction_rate_many(nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
+    rules = get_policies("cases.scoring", nodes)
+    return {pk: _satisfaction(c, rules[pk]) for pk, c in _revisit_counts(nodes, period).items()}
+
+
+def _due_counts(nodes: list[Any], period: Period) -> Counts:
+    due = _all().filter(_in(period, "reply_due_at")).exclude(status=Status.VOID)
+    closed = Q(status=Status.CLOSED)
+    return _case_counts(
+        nodes,
+        due,
+        n=Count("pk"),
+        closed=Count("pk", filter=closed),
+        on_time=Count("pk", filter=closed & Q(replied_at__lte=F("reply_due_at"))),
+    )
+
+
+@register_batch("cases.closure_rate")
+def closure_rate_many(nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
+    return {pk: ratio(c["closed"], c["n"]) for pk, c in _due_counts(nodes, period).items()}
+
+
+@register_batch("cases.on_time_closure_rate")
+def on_time_closure_rate_many(nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
+    return {pk: ratio(c["on_time"], c["n"]) for pk, c in _due_counts(nodes, period).items()}
+
+
+def _closed_counts(nodes: list[Any], period: Period, kind: str) -> Counts:
+    closed = _all().filter(_in(period, "closed_at"), status=Status.CLOSED)
+    return _case_counts(nodes, closed, n=Count("pk"), had=Count("pk", filter=Q(_had(kind))))
+
+
+@register_batch("cases.rework_rate")
+def rework_rate_many(nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
+    got = _closed_counts(nodes, period, "check_fail")
+    return {pk: ratio(c["had"], c["n"]) for pk, c in got.items()}
+
+
+@register_batch("cases.postponement_rate")
+def postponement_rate_many(nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
+    got = _closed_counts(nodes, period, "approve_postponement")
+    return {pk: ratio(c["had"], c["n"]) for pk, c in got.items()}
+
+
+@register_batch("cases.dispatch_accuracy")
+def dispatch_accuracy_many(nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
+    start, end = period_bounds(period)
+    rows = (
+        CaseEvent.objects.filter(
+            subject__territory_path__startswith=_common_prefix(nodes),
+            at__gte=start,
+            at__lt=end,
+            kind__in=("dispatch", "whistle", "return"),
+        )
+        .order_by()
+        .values("subject__territory_path")
+        .annotate(
+            dispatches=Count("pk", filter=Q(kind__in=("dispatch", "whistle"))),
+            returns=Count("pk", filter=Q(kind="return")),
+        )
+    )
+    got = _per_node(nodes, rows, "subject__territory_path", ["dispatches", "returns"])
+    return {
+        pk: ratio(max(c["dispatches"] - c["returns"], 0), c["dispatches"]) for pk, c in got.items()
+    }
+
+
+@register_batch("cases.on_time_check_rate")
+def on_time_check_rate_many(nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
+    got = _case_counts(
+        nodes,
+        _all().filter(_in(period, "checked_at")),
+        n=Count("pk"),
+        on_time=Count(
+            "pk", filter=Q(check_due_at__isnull=True) | Q(checked_at__lte=F("check_due_at"))
+        ),
+    )
+    return {pk: ratio(c["on_time"], c["n"]) for pk, c in got.items()}
+
+
+@register_batch("cases.composite_score")
+def composite_score_many(nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
+    rules = get_policies("cases.scoring", nodes)
+    response = response_rate_many(nodes, period)
+    revisits = _revisit_counts(nodes, period)
+    return {
+        n.pk: _composite(
+            rules[n.pk],
+            response[n.pk],
+            _resolution(revisits[n.pk], rules[n.pk]),
+            _satisfaction(revisits[n.pk], rules[n.pk]),
+        )
+        for n in nodes
+    }
 
 
 # --- departments: organizations, not territory nodes, so beside the registry -----------------

@@ -4,6 +4,12 @@ Dashboards and assessment read metrics only through this registry, so they impor
 
     @register("people.residents", _("Residents"), unit=_("persons"))
     def residents(node: Node, period: Period) -> Decimal | None: ...
+
+A metric may also register a batched form, the same values for many nodes in one (or a fixed
+few) queries; `compute_many` uses it when present (docs/mechanisms/metrics.md):
+
+    @register_batch("people.residents")
+    def residents_many(nodes: list[Node], period: Period) -> dict[int, Decimal | None]: ...
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from importlib import import_module
 from typing import Any
@@ -72,6 +78,8 @@ _PERIOD = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2}))?")
 
 
 Compute = Callable[[Any, Period], Decimal | None]
+# nodes (any levels the metric is defined for), period -> {node pk: value} for every node given
+Batch = Callable[[list[Any], Period], dict[int, Decimal | None]]
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,7 @@ class Metric:
     direction: str = "benefit"  # or "cost": lower is better
     levels: tuple[str, ...] = ("district", "street", "community", "grid")
     description: str | Promise = ""
+    batch: Batch | None = None
 
     def __call__(self, node: Any, period: Period) -> Decimal | None:
         return self.compute(node, period)
@@ -106,9 +115,26 @@ def register(
     def decorator(func: Compute) -> Compute:
         if key in _REGISTRY and _REGISTRY[key].compute is not func:
             raise ValueError(f"metric {key!r} is registered twice")
+        batch = _REGISTRY[key].batch if key in _REGISTRY else None
         _REGISTRY[key] = Metric(
-            key, label, func, unit, direction, levels, description or (func.__doc__ or "")
+            key, label, func, unit, direction, levels, description or (func.__doc__ or ""), batch
         )
+        return func
+
+    return decorator
+
+
+def register_batch(key: str) -> Callable[[Batch], Batch]:
+    """Register the batched form of the already registered metric `key`: given nodes and a
+    period, it returns {node pk: value} for every node, in one (or a fixed few) queries
+    whatever the number of nodes, each value exactly what the metric's function returns for
+    that node (same rounding, None where that returns None). `compute_many` uses it."""
+
+    def decorator(func: Batch) -> Batch:
+        metric = get(key)
+        if metric.batch is not None and metric.batch is not func:
+            raise ValueError(f"metric {key!r} has a batched form already")
+        _REGISTRY[key] = replace(metric, batch=func)
         return func
 
     return decorator
@@ -130,6 +156,26 @@ def compute(key: str, node: Any, period: Period) -> Decimal | None:
     if node.level not in metric.levels:
         raise ValueError(f"metric {key!r} is not defined for level {node.level!r}")
     return metric(node, period)
+
+
+def compute_many(key: str, nodes: Iterable[Any], period: Period) -> dict[int, Decimal | None]:
+    """The metric for every node in `nodes`, as {node pk: value}: through the metric's batched
+    form when it has one (a fixed number of queries), else one `compute` per node. The values
+    are the same either way."""
+    metric = get(key)
+    nodes = list(nodes)
+    for node in nodes:
+        if node.level not in metric.levels:
+            raise ValueError(f"metric {key!r} is not defined for level {node.level!r}")
+    if not nodes:
+        return {}
+    if metric.batch is None:
+        return {node.pk: metric(node, period) for node in nodes}
+    got = metric.batch(nodes, period)
+    missing = [node.pk for node in nodes if node.pk not in got]
+    if missing:
+        raise RuntimeError(f"the batched form of {key!r} returned no value for nodes {missing}")
+    return {node.pk: got[node.pk] for node in nodes}
 
 
 def ratio(numerator: int, denominator: int) -> Decimal | None:

@@ -138,6 +138,11 @@ def resolve(key: str, node: Any = None, on: dt.date | None = None) -> Resolved[A
         .filter(_node_in(chain))
         .order_by("-effective_from", "-created_at", "-pk")
     )
+    return _pick(kind, chain, rows, on)
+
+
+def _pick(kind: PolicyKind[Any], chain: list[int | None], rows: list[Policy], on: dt.date) -> Any:
+    """The winner among `rows` (newest first) for the node chain `chain` (self first, None last)."""
     since, default = kind.default_entry(on)
     for node_id in chain:
         for row in rows:
@@ -150,6 +155,20 @@ def resolve(key: str, node: Any = None, on: dt.date | None = None) -> Resolved[A
 
 def get_policy(key: str, node: Any = None, on: dt.date | None = None) -> Any:
     return resolve(key, node, on).value
+
+
+def get_policies(key: str, nodes: list[Any], on: dt.date | None = None) -> dict[int, Any]:
+    """`get_policy(key, node, on)` for every node, as {node pk: value}, in one query."""
+    kind = get_kind(key)
+    on = on or timezone.localdate()
+    chains = {n.pk: [*n.ancestor_ids(include_self=True)[::-1], None] for n in nodes}
+    rows = list(
+        Policy.objects.select_related("node")
+        .filter(kind=key, effective_from__lte=on)
+        .filter(_node_in([*sorted({i for c in chains.values() for i in c if i is not None}), None]))
+        .order_by("-effective_from", "-created_at", "-pk")
+    )
+    return {pk: _pick(kind, chain, rows, on).value for pk, chain in chains.items()}
 
 
 def _node_in(chain: list[int | None]) -> Any:

@@ -141,9 +141,11 @@ def _ranking(request: HttpRequest) -> dict[str, Any]:
     parents: dict[int | None, Node] = {
         n.pk: n for n in Node.objects.filter(pk__in={u.parent_id for u in units})
     }
+    # Each metric for all the units at once (its batched form: one query per metric).
+    computed = {key: metrics.compute_many(key, units, period) for key in RANKED_METRICS}
     rows: list[dict[str, Any]] = []
     for unit in units:
-        values = {key: metrics.compute(key, unit, period) for key in RANKED_METRICS}
+        values = {key: computed[key][unit.pk] for key in RANKED_METRICS}
         cells = [(metrics.get(key).label, _shown(key, values[key])) for key in RANKED_METRICS]
         rows.append(
             {"node": unit, "parent": parents.get(unit.parent_id), "values": values, "cells": cells}

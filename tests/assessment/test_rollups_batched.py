@@ -1,0 +1,103 @@
+"""Rollups recompute a level's missing or dirty values in one batch (`compute_many`), and keep
+their stamp rule: a value computed while a change came in is not stored as clean."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cogov.assessment import rollups
+from cogov.assessment.models import Rollup
+from cogov.core import metrics
+from cogov.core.metrics import Period, touched
+from cogov.territory.models import Level, Node
+
+from ..cases.test_batched_metrics import _cases
+
+KEYS = ("cases.response_rate", "cases.resolution_rate", "cases.satisfaction_rate")
+
+
+def _level(level: str) -> list[Any]:
+    return list(Node.objects.filter(level=level).order_by("code"))
+
+
+def test_cold_values_equal_compute_and_are_stored_clean(world):
+    _cases(world)
+    period = Period.year(2026)
+    for level in (Level.STREET, Level.COMMUNITY, Level.GRID):
+        nodes = _level(level)
+        for key in KEYS:
+            cold = rollups.values(key, nodes, period)
+            assert cold == {n.pk: metrics.compute(key, n, period) for n in nodes}
+            stored = {r.node_id: r for r in Rollup.objects.filter(metric=key, node__in=nodes)}
+            assert {pk: r.value for pk, r in stored.items()} == cold
+            assert not any(r.dirty for r in stored.values())
+            with CaptureQueriesContext(connection) as ctx:
+                assert rollups.values(key, nodes, period) == cold
+            assert len(ctx.captured_queries) == 1  # warm: the rollup rows only
+
+
+def test_dirty_rows_recompute_together(world):
+    _cases(world)
+    period = Period.month(2026, 3)
+    communities = _level(Level.COMMUNITY)
+    before = rollups.values("cases.volume", communities, period)
+    touched("cases", world.nodes["G11"].path, None)  # C1 (and S1, D) dirty
+    dirty = Rollup.objects.filter(metric="cases.volume", dirty=True)
+    assert set(dirty.values_list("node_id", flat=True)) == {world.nodes["C1"].pk}
+    assert rollups.values("cases.volume", communities, period) == before
+    assert not dirty.exists()
+
+
+def test_a_change_during_the_computation_leaves_the_row_dirty(world, monkeypatch):
+    _cases(world)
+    period = Period.month(2026, 4)
+    communities = _level(Level.COMMUNITY)
+    real = metrics.compute_many
+
+    def computing_while_a_case_changes(key: str, nodes: list[Any], p: Period) -> Any:
+        got = real(key, nodes, p)
+        touched("cases", world.nodes["G21"].path, None)  # C2 changes meanwhile
+        return got
+
+    monkeypatch.setattr(metrics, "compute_many", computing_while_a_case_changes)
+    rollups.values("cases.closure_rate", communities, period)
+    rows = {r.node_id: r for r in Rollup.objects.filter(metric="cases.closure_rate")}
+    assert rows[world.nodes["C2"].pk].dirty
+    assert not rows[world.nodes["C1"].pk].dirty and not rows[world.nodes["C3"].pk].dirty
+    monkeypatch.undo()
+    assert rollups.refresh_dirty() == 1
+    assert not Rollup.objects.filter(dirty=True).exists()
+
+
+@pytest.mark.parametrize("dirty_only", [False, True])
+def test_refresh_fills_every_level_in_batches(world, dirty_only):
+    _cases(world)
+    period = Period.month(2026, 3)
+    keys = ["cases.volume", "cases.composite_score", "cases.whistles"]
+    if dirty_only:
+        rollups.refresh(period, keys=keys)
+        Rollup.objects.update(dirty=True, value=None)
+    with CaptureQueriesContext(connection) as ctx:
+        done = rollups.refresh(period, dirty_only=dirty_only, keys=keys)
+    nodes = list(Node.objects.filter(level__in=["district", "street", "community", "grid"]))
+    expected = {
+        (key, n.pk): metrics.compute(key, n, period)
+        for key in keys
+        for n in nodes
+        if n.level in metrics.get(key).levels
+    }
+    assert done == len(expected)
+    got = {
+        (r.metric, r.node_id): r.value
+        for r in Rollup.objects.filter(period_start=period.start, period_end=period.end)
+    }
+    assert got == expected
+    assert not Rollup.objects.filter(dirty=True).exists()
+    # A batch per metric (the composite: 3 queries; cases.whistles, not batched: one per node),
+    # a few reads and writes of rollup rows per metric, and one conditional UPDATE per row.
+    whistle_nodes = sum(1 for key, _pk in expected if key == "cases.whistles")
+    assert len(ctx.captured_queries) <= 1 + 4 * len(keys) + 3 + whistle_nodes + len(expected)
