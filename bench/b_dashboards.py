@@ -7,7 +7,8 @@ for every street and every community of the district, over the year of cases (th
 the bulk year, bench/data.py), timed
 
 - cold: the rollups of these metrics for the year deleted first, so every value is computed
-  from the case rows (one metric and one node at a time, as the registry's functions do);
+  from the case rows (`rollups.values` recomputes a level's missing rows in one batch through
+  `cogov.core.metrics.compute_many`: one GROUP BY per metric and level);
 - warm: the same reads again, now served from the rollup rows;
 - the district's dashboard (`cogov.assessment.selectors.dashboard_data`, when present: the
   streets' values, the monthly trend, the map) for the three rates, warm.
@@ -175,14 +176,13 @@ def run(ctx: Context) -> list[Figure]:
             "s",
             share(cold_s, sql_s, lower_is_better=True),
             notes=(
-                "Each registry metric is one function per node: response rate two COUNTs over "
-                "the node's cases, resolution and satisfaction fetch every revisit answer of the "
-                "node into Python, for 10 streets and 100 communities, three metrics: the cases "
-                "are read 2 × 3 times over (once per level) where the GROUP BY reads them once. "
-                "Bounded by those repeated scans. Next step: a metric may register a batched "
-                "form (one aggregate query for many nodes, as the GROUP BY), used by "
-                "rollups.values for a whole level; and resolution/satisfaction as SQL "
-                "aggregates instead of Python sums."
+                "Each metric's batched form (compute_many) is one GROUP BY territory_path with "
+                "conditional counts over the year's cases, summed per node: rollups.values "
+                "runs it once per metric and level, so the cases are read 3 × 2 times where "
+                "the GROUP BY GROUPING SETS reads them once. Bounded by those six reads. Next "
+                "step: one batch per metric family shared across levels (the same per-path "
+                "counts serve streets and communities; resolution and satisfaction count the "
+                "same revisits)."
             ),
             extra=extra,
         ),
