@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cogov.core import audit
 from cogov.core.errors import ActionError, NotAllowed
+from cogov.core.metrics import touched
 from cogov.core.notifications import notify
 from cogov.core.policies import get_policy
 from cogov.core.workflow import transition
@@ -384,6 +385,8 @@ def submit_proposal(
             to_status=Status.SUBMITTED,
             evidence={"cost": str(cost), "items": len(rows)},
         )
+        # budgeting.proposals_per_1000 counts proposals by submission time under the round's node
+        touched("budgeting", round.node.path, [proposal.submitted_at])
     return proposal
 
 

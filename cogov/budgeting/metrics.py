@@ -33,3 +33,9 @@ def proposals_per_1000(node: Any, period: Period) -> Decimal | None:
     lo, hi = period.bounds()
     submitted = Proposal.objects.in_period(node, lo, hi).count()
     return (Decimal(submitted) * 1000 / residents).quantize(Decimal("0.01"))
+
+
+# Budgeting does not declare `notifies("budgeting")` (so its values are computed on every read,
+# never cached): `submit_proposal`, the only action that changes the numerator, calls
+# `touched("budgeting", …)`, but the denominator (residents, cogov.people) changes through
+# people's actions and imports, which send no notice.

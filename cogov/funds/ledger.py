@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from cogov.core.errors import ActionError
+from cogov.core.metrics import touched
 
 from .models import (
     FUND_ACCOUNTS,
@@ -226,6 +227,9 @@ def post(
         original.committed, original.paid = b.committed, b.paid
     Fund.objects.filter(pk=fund.pk).update(entry_count=entry.seq)
     fund.entry_count = entry.seq
+    # Every change to what the funds metrics count is a posted entry (entries are append-only):
+    # tell metric caches (assessment's rollups) about the community and the entry's date.
+    touched("funds", fund.community.path, [day])
     return entry
 
 

@@ -9,7 +9,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cogov.core.metrics import Period, register
+from cogov.core.metrics import Period, notifies, register
 
 from .models import AccountKind, EntryKind, JournalLine
 
@@ -73,3 +73,8 @@ def resident_decided_share(node: Any, period: Period) -> Decimal | None:
         return None
     by_residents = _net(lines.filter(budget__decided_by_residents=True))
     return (max(by_residents, Decimal(0)) / total).quantize(RATE)
+
+
+# Every change to what these metrics count is a journal entry, and `ledger.post` (the only
+# writer of entries) calls `touched("funds", community path, [entry date])`: values may be cached.
+notifies("funds")
