@@ -92,6 +92,16 @@ def build(
         from .activity_disclosure import build_disclosure_activity
 
         ctx.counts["disclosure_notices"] = build_disclosure_activity(seed)
+        # A 民生微实事 round that went all the way (committed in the fund above) and next
+        # year's round open for proposals, in the first community (activity_budgeting.py).
+        from .activity_budgeting import build_budgeting_activity
+
+        ctx.counts["budgeting_proposals"] = build_budgeting_activity(seed)
+        # This year's evaluation round over the district's communities, published
+        # (activity_assessment.py); after the other activity, whose metrics it reads.
+        from .activity_assessment import build_assessment_activity
+
+        ctx.counts["assessment_results"] = build_assessment_activity(seed)
     return Report(
         scale,
         seed,
