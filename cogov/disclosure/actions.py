@@ -36,7 +36,7 @@ from cogov.core.notifications import notify
 from cogov.core.policies import get_policy
 from cogov.core.workflow import transition
 
-from . import privacy
+from . import privacy, statements
 from .models import (
     NOTICE_TRANSITIONS,
     Category,
@@ -282,6 +282,66 @@ def attach_table_file(*, actor: Any, notice: Notice, data: bytes, title: str = "
     return attach_table(
         actor=actor, notice=notice, columns=sheet.headers[:width], rows=rows, title=title
     )
+
+
+def fills_from_ledger(obligation: Obligation) -> bool:
+    """Whether the obligation's catalogue item is filled from the ledger."""
+    item = item_for(obligation.community, obligation.item_code)
+    return item is not None and item.source == statements.SOURCE
+
+
+def ledger_item(notice: Notice) -> CatalogueItem | None:
+    """The catalogue item of the notice's obligation when it can be filled from the ledger."""
+    if notice.obligation_id is None or not notice.item_code:
+        return None
+    item = item_for(notice.community, notice.item_code)
+    return item if item is not None and item.source == statements.SOURCE else None
+
+
+def fill_from_ledger(*, actor: Any, notice: Notice) -> Notice:
+    """Fill a draft's text and table with the statement of fund use for its obligation's
+    period, computed from the funds journal (persons among the payees masked). The title is
+    kept; the proposer reviews and edits before sending it for review."""
+    _require(actor, "disclosure.propose", notice)
+    if notice.status != S.DRAFT:
+        raise InvalidTransition(_("only a draft can be edited"))
+    item = ledger_item(notice)
+    if item is None or notice.obligation is None:
+        raise ActionError(
+            _("this notice's catalogue item is not filled from the ledger"), field="obligation"
+        )
+    start, end = statements.period_for(notice.obligation, item)
+    body, table = statements.build(notice.community, item, start, end)
+    with transaction.atomic():
+        moved = Notice.objects.filter(pk=notice.pk, status=S.DRAFT).update(body=body, table=table)
+        if not moved:
+            raise InvalidTransition(_("only a draft can be edited"))
+        notice.body, notice.table = body, table
+        audit.record(
+            actor,
+            "disclosure.fill_from_ledger",
+            notice,
+            start=start.isoformat(),
+            end=end.isoformat(),
+            rows=len(table["rows"]),
+        )
+    return notice
+
+
+def create_from_ledger(*, actor: Any, obligation: Obligation, title: str = "") -> Notice:
+    """Propose the draft fulfilling a ledger-bound obligation, filled from the ledger (one
+    transaction): the title defaults to the item and period."""
+    _require(actor, "disclosure.propose", obligation.community)
+    title = (title or "").strip() or f"{obligation.item_label}({obligation.period_key})"
+    with transaction.atomic():
+        notice = create_notice(
+            actor=actor,
+            community=obligation.community,
+            obligation=obligation,
+            title=title,
+            body="…",
+        )
+        return fill_from_ledger(actor=actor, notice=notice)
 
 
 def submit(*, actor: Any, notice: Notice, at: dt.datetime | None = None) -> Notice:
@@ -640,13 +700,12 @@ def _staff(node: Any, roles: tuple[str, ...]) -> list[Any]:
 
 
 def touched(community: Any, *dates: Any) -> None:
-    """Tell metric caches that disclosure.timeliness may change for the periods of `dates`
-    (cogov.core.metrics.touched, where the installed core has it)."""
+    """Tell metric caches (cogov.core.metrics.touched) that disclosure.timeliness may change
+    for the periods containing `dates` (the obligations' due dates)."""
     from cogov.core import metrics
 
-    hook = getattr(metrics, "touched", None)
-    if hook is not None and community is not None:
-        hook("disclosure", community.path, list(dates))
+    if community is not None:
+        metrics.touched("disclosure", community.path, list(dates))
 
 
 def _url(notice: Notice) -> str:

@@ -390,7 +390,8 @@ def notice_transition(
     request: HttpRequest, uuid: uuid_lib.UUID, action: str, payload: TransitionIn
 ) -> Any:
     """submit, review (checklist, justification), approve, escalate (note), return (note),
-    publish (posting_ends_on), archive, withdraw (reason)."""
+    publish (posting_ends_on), archive, withdraw (reason), fill-from-ledger (a draft's text and
+    table from the funds ledger, for items with source funds.statement)."""
     notice = _notice(request, uuid)
     user = request.user
     calls: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
@@ -409,6 +410,7 @@ def notice_transition(
         "publish": (actions.publish, {"posting_ends_on": payload.posting_ends_on}),
         "archive": (actions.archive, {"note": payload.note}),
         "withdraw": (actions.withdraw, {"reason": payload.reason}),
+        "fill-from-ledger": (actions.fill_from_ledger, {}),
     }
     if action not in calls:
         raise HttpError(404, "Not Found")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cogov.core.metrics import Period, ratio, register
+from cogov.core.metrics import Period, notifies, ratio, register
 
 from .models import Obligation
 
@@ -51,3 +51,10 @@ def timeliness(node: Any, period: Period) -> Decimal | None:
     counts as not on time)."""
     on_time, judged = timeliness_counts(node, period)
     return ratio(on_time, judged)
+
+
+# Every change to what timeliness counts notifies (`actions.touched`, with the due dates):
+# obligations created (`trigger`, `scheduling.schedule`), fulfilled (`publish`), unfulfilled
+# (`withdraw`), and judged once their due date has passed (`scheduling.remind_overdue`, the daily
+# run, claims each newly overdue obligation once). Values may be cached.
+notifies("disclosure")

@@ -58,6 +58,16 @@ class CatalogueItem(BaseModel):
         "are published (empty: all)",
     )
     name_column: str = Field("姓名", max_length=40, description="the column masked as 张××")
+    source: Literal["", "funds.statement"] = Field(
+        "",
+        description="funds.statement: a notice of this item can be filled from the ledger (the "
+        "statement of fund use for the obligation's period, cogov.funds.selectors)",
+    )
+    fund_kinds: list[str] = Field(
+        default_factory=list,
+        description="with source funds.statement: the kinds of fund the statement covers "
+        "(empty: every fund of the community)",
+    )
 
     @model_validator(mode="after")
     def _trigger(self) -> CatalogueItem:
@@ -69,6 +79,14 @@ class CatalogueItem(BaseModel):
 
         if self.responsible_role not in ROLES:
             raise ValueError(f"item {self.code}: unknown role {self.responsible_role!r}")
+        if self.fund_kinds and self.source != "funds.statement":
+            raise ValueError(f"item {self.code}: fund kinds need source funds.statement")
+        if self.fund_kinds:
+            from cogov.funds.selectors import fund_kinds
+
+            unknown = sorted(set(self.fund_kinds) - set(fund_kinds()))
+            if unknown:
+                raise ValueError(f"item {self.code}: unknown fund kind {unknown[0]!r}")
         return self
 
     @property
@@ -144,6 +162,8 @@ DEFAULT_ITEMS: list[dict[str, object]] = [
         "channels": [BOARD, CLOUD],
         "min_posting_days": 7,
         "objection_days": 7,
+        "source": "funds.statement",
+        "fund_kinds": ["working"],
     },
     {
         "code": "fundraising",
@@ -204,6 +224,8 @@ DEFAULT_ITEMS: list[dict[str, object]] = [
         "channels": [BOARD, CLOUD],
         "min_posting_days": 7,
         "objection_days": 7,
+        "source": "funds.statement",
+        "fund_kinds": ["micro_project"],
     },
     {
         "code": "supervision_report",

@@ -114,3 +114,30 @@ def mask_text(text: str) -> str:
         return mask_id_number(value) if idnumber.validate(value) is None else value
 
     return _ID.sub(repl, text)
+
+
+# A payee is an organisation when its name says so (公司, 合作社, 居委会, …); any other payee is
+# taken for a person and published masked (张××). Masking an unusual organisation name is
+# harmless; publishing a resident's full name is not.
+ORGANISATION_MARKS = (
+    "公司", "有限", "集团", "中心", "委员会", "居委会", "村委会", "协会", "商会", "联合会",
+    "基金会", "合作社", "服务社", "社区", "街道", "办事处", "政府", "医院", "卫生院", "学校",
+    "小学", "中学", "大学", "学院", "幼儿园", "银行", "超市", "商店", "商行", "门市", "店",
+    "厂", "站", "馆", "局", "队", "服务部", "经营部", "工作室", "事务所", "研究所", "派出所",
+    "物业", "党支部", "党委", "个体工商户", "工作组",
+)  # fmt: skip
+
+
+def is_organisation(name: str) -> bool:
+    name = name.strip()
+    return any(mark in name for mark in ORGANISATION_MARKS) or (
+        name.isascii() and any(w in name.lower() for w in ("co.", "ltd", "inc", "company"))
+    )
+
+
+def mask_payee(name: str) -> str:
+    """The payee as it may be published: an organisation in full, a person masked (张××)."""
+    name = (name or "").strip()
+    if not name or is_organisation(name):
+        return name
+    return mask_name(name)

@@ -221,6 +221,11 @@ def remind_overdue(on: dt.date) -> int:
                 .filter(node_id=community_id, role__in=("community_worker", "party_secretary"))
                 .select_related("user")
             ]
+            # timeliness now judges these (due date passed): tell metric caches
+            from .actions import touched
+
+            if claimed:
+                touched(claimed[0].community, *{o.due_on for o in claimed})
             lines = [f"{o.item_label} {o.period_key}(截止 {o.due_on:%Y-%m-%d})" for o in claimed]
             notify(
                 users,

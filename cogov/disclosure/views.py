@@ -137,6 +137,16 @@ def notice_new(request: HttpRequest) -> HttpResponse:
             )
         if community is None:
             messages.error(request, _("Choose a community."))
+        elif obligation is not None and request.POST.get("fill") == "1":
+            notice = _try(
+                request,
+                actions.create_from_ledger,
+                _("Filled from the ledger: check the text and the table before sending."),
+                obligation=obligation,
+                title=request.POST.get("title", ""),
+            )
+            if notice is not None:
+                return redirect("disclosure:notice-detail", uuid=notice.uuid)
         else:
             notice = _try(
                 request,
@@ -163,6 +173,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
             "section": "disclosure",
             "communities": communities,
             "obligation": obligation,
+            "from_ledger": obligation is not None and actions.fills_from_ledger(obligation),
             "open_obligations": open_obligations,
             "categories": Category.choices,
             "data": request.POST,
@@ -194,6 +205,8 @@ def notice_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
             "objections": list(notice.objections.select_related("author").order_by("created_at")),
             "checklist": SECRECY_CHECKLIST,
             "can_propose": user.has_perm("disclosure.propose", notice),
+            "from_ledger": notice.status == NoticeStatus.DRAFT
+            and actions.ledger_item(notice) is not None,
             "can_review": status == NoticeStatus.IN_REVIEW
             and user.has_perm("disclosure.review", notice),
             "can_approve": (
@@ -248,6 +261,13 @@ def notice_action(request: HttpRequest, uuid: Any, action: str) -> HttpResponse:
             notice=notice,
             title=post.get("title", ""),
             body=post.get("body", ""),
+        )
+    elif action == "fill":
+        _try(
+            request,
+            actions.fill_from_ledger,
+            _("Filled from the ledger: check the text and the table before sending."),
+            notice=notice,
         )
     elif action == "table":
         upload = request.FILES.get("file")

@@ -136,3 +136,173 @@ def journal_rows(
                 else:
                     running[kind] += net
             yield JournalRow(entry, moves, dict(running))
+
+
+# --- the statement of fund use for a period (居务公开: 经费使用情况) --------------------------
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    """One movement in a statement: an allocation, a payment, a refund or a year-end transfer.
+    A reversal appears under the kind it reverses with a negative amount."""
+
+    occurred_on: dt.date
+    kind: str  # "allocation", "payment", "refund", "returned", "carried_out"
+    amount: Decimal
+    budget: str = ""  # the budget line's title (payments, refunds)
+    payee: str = ""
+    voucher_no: str = ""
+    memo: str = ""
+    seq: int = 0
+
+
+@dataclass(frozen=True)
+class BudgetLinePayments:
+    title: str
+    payments: list[StatementRow]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((p.amount for p in self.payments), ZERO)
+
+
+@dataclass(frozen=True)
+class FundStatement:
+    """A fund's money in [start, end] (both days included). The balance is the money the fund
+    holds (available + committed to budget lines, not yet paid): opening + allocations +
+    refunds − payments − returned − carried out = closing, to the cent."""
+
+    fund: Fund
+    start: dt.date
+    end: dt.date
+    opening: Decimal
+    closing: Decimal
+    allocations: list[StatementRow]
+    lines: list[BudgetLinePayments]
+    refunds: list[StatementRow]
+    transfers: list[StatementRow]  # returned to the sources, carried to next year
+
+    @property
+    def allocated(self) -> Decimal:
+        return sum((r.amount for r in self.allocations), ZERO)
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((b.total for b in self.lines), ZERO)
+
+    @property
+    def refunded(self) -> Decimal:
+        return sum((r.amount for r in self.refunds), ZERO)
+
+    @property
+    def transferred(self) -> Decimal:
+        return sum((r.amount for r in self.transfers), ZERO)
+
+    @property
+    def payments(self) -> list[StatementRow]:
+        return [p for b in self.lines for p in b.payments]
+
+    @property
+    def reconciles(self) -> bool:
+        return (
+            self.opening + self.allocated + self.refunded - self.paid - self.transferred
+            == self.closing
+        )
+
+
+def fund_kinds() -> list[str]:
+    """The fund kinds (codes), for other apps' settings that name them."""
+    from .models import FundKind
+
+    return list(FundKind.values)
+
+
+def _held(b: Balances) -> Decimal:
+    return b.available + b.committed
+
+
+def _category(entry: JournalEntry, moves: dict[str, Decimal]) -> list[tuple[str, Decimal]]:
+    """What the entry does to the fund's holding, as (statement kind, amount) pairs."""
+    kind = entry.kind
+    if kind == "reversal" and entry.reverses is not None:
+        kind = entry.reverses.kind
+    out: list[tuple[str, Decimal]] = []
+    source = -moves.get(AccountKind.SOURCE, ZERO)
+    if source:
+        out.append(("allocation", source))
+    spent = moves.get(AccountKind.SPENT, ZERO)
+    if spent:
+        # a payment raises spent, a refund lowers it; their reversals do the opposite
+        out.append(("refund", -spent) if kind == "refund" else ("payment", spent))
+    for account in (AccountKind.RETURNED, AccountKind.CARRIED_OUT):
+        if moves.get(account):
+            out.append((str(account), moves[account]))
+    return out
+
+
+def period_statement(
+    community: Any, start: dt.date, end: dt.date, kinds: list[str] | None = None
+) -> list[FundStatement]:
+    """Per fund of `community` (of `kinds`, default all) whose year overlaps [start, end]:
+    the opening balance the day before `start`, the allocations, the payments grouped by budget
+    line (title, payee, amount, voucher no.), refunds and year-end transfers dated in the
+    period, and the closing balance at `end`, all computed from the journal lines. Funds are
+    ordered by year and kind; rows by date and sequence."""
+    if end < start:
+        raise ValueError("the period ends before it starts")
+    funds = Fund.objects.filter(community=community, year__gte=start.year, year__lte=end.year)
+    if kinds:
+        funds = funds.filter(kind__in=kinds)
+    out: list[FundStatement] = []
+    for fund in funds.order_by("year", "kind"):
+        opening = _held(balances(fund, on=start - dt.timedelta(days=1)))
+        closing = _held(balances(fund, on=end))
+        allocations: list[StatementRow] = []
+        refunds: list[StatementRow] = []
+        transfers: list[StatementRow] = []
+        by_line: dict[str, list[StatementRow]] = {}
+        entries = (
+            JournalEntry.objects.filter(fund=fund, occurred_on__gte=start, occurred_on__lte=end)
+            .select_related("budget", "reverses")
+            .prefetch_related("lines__account")
+            .order_by("occurred_on", "seq")
+        )
+        for entry in entries:
+            moves: dict[str, Decimal] = {}
+            for line in entry.lines.all():
+                moves[line.account.kind] = (
+                    moves.get(line.account.kind, ZERO) + q(line.debit) - q(line.credit)
+                )
+            for kind, amount in _category(entry, moves):
+                row = StatementRow(
+                    occurred_on=entry.occurred_on,
+                    kind=kind,
+                    amount=amount,
+                    budget=entry.budget.title if entry.budget else "",
+                    payee=entry.payee,
+                    voucher_no=entry.voucher_no,
+                    memo=entry.memo,
+                    seq=entry.seq,
+                )
+                if kind == "allocation":
+                    allocations.append(row)
+                elif kind == "payment":
+                    by_line.setdefault(row.budget, []).append(row)
+                elif kind == "refund":
+                    refunds.append(row)
+                else:
+                    transfers.append(row)
+        out.append(
+            FundStatement(
+                fund=fund,
+                start=start,
+                end=end,
+                opening=opening,
+                closing=closing,
+                allocations=allocations,
+                lines=[BudgetLinePayments(t, rows) for t, rows in by_line.items()],
+                refunds=refunds,
+                transfers=transfers,
+            )
+        )
+    return out
