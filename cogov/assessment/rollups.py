@@ -6,8 +6,9 @@ How they stay correct (docs/assessment.md, "Rollups"):
   what their metrics count (cases from `workflow.move` and the few direct updates). Assessment
   subscribes (`on_touched`, wired in AppConfig.ready): every rollup of a metric "<app>.…" of the
   node at `path` or one of its ancestors whose period contains one of `dates` is marked dirty and
-  its `stamp` is bumped. The notice is heard inside the writer's transaction and again after its
-  commit.
+  its `stamp` is bumped. The notice is heard inside the writer's transaction (which marks only
+  rows that are still clean, so that writers do not queue on rows already dirty) and again after
+  its commit (which bumps every affected row).
 * A read (`values`, `series`) returns clean rows as they are and recomputes missing or dirty ones
   at once: a dashboard never shows a value older than the last committed change.
 * A recomputation first makes sure the row exists (dirty), notes its stamp, computes, and stores
@@ -47,6 +48,13 @@ def on_touched(app: str, path: str, days: Days) -> int:
         for day in days:
             overlap |= Q(period_start__lte=day, period_end__gt=day)
         rows = rows.filter(overlap)
+    if not registry.committed():
+        # Inside the writer's transaction only clean rows are marked: a row stays locked until
+        # that transaction ends, and every intake of a city touches the same district rows, so
+        # marking rows that are already dirty would queue all writers behind each other. The
+        # notice after the commit bumps every row's stamp, dirty or not, which is what keeps a
+        # computation that overlapped the change from storing its value as clean.
+        rows = rows.filter(dirty=False)
     return rows.update(dirty=True, stamp=F("stamp") + 1)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from importlib import import_module
@@ -203,6 +204,13 @@ _LISTENERS: list[Listener] = []
 
 
 _NOTIFYING: set[str] = set()
+_COMMITTED: ContextVar[bool] = ContextVar("metrics_touched_committed", default=False)
+
+
+def committed() -> bool:
+    """For a `touched` listener: whether this is the notice heard after the writer's commit
+    (True) or the one heard inside its transaction (False)."""
+    return _COMMITTED.get()
 
 
 def notifies(app: str) -> None:
@@ -242,7 +250,8 @@ def touched(
     with every date the metrics filter that record on, before and after the change.
 
     Listeners hear it now (inside the caller's transaction, rolled back with it) and once more
-    after the commit, so a reader who recomputed from pre-commit data in between is caught.
+    after the commit (`committed()` is then true), so a reader who recomputed from pre-commit
+    data in between is caught.
     """
     from django.db import transaction
 
@@ -253,7 +262,11 @@ def touched(
         listener(app, path, days)
 
     def again() -> None:
-        for listener in list(_LISTENERS):
-            listener(app, path, days)
+        token = _COMMITTED.set(True)
+        try:
+            for listener in list(_LISTENERS):
+                listener(app, path, days)
+        finally:
+            _COMMITTED.reset(token)
 
     transaction.on_commit(again, robust=True)

@@ -52,7 +52,9 @@ def test_dirty_rows_recompute_together(world):
     assert not dirty.exists()
 
 
-def test_a_change_during_the_computation_leaves_the_row_dirty(world, monkeypatch):
+def test_a_change_during_the_computation_leaves_the_row_dirty(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
     _cases(world)
     period = Period.month(2026, 4)
     communities = _level(Level.COMMUNITY)
@@ -60,7 +62,8 @@ def test_a_change_during_the_computation_leaves_the_row_dirty(world, monkeypatch
 
     def computing_while_a_case_changes(key: str, nodes: list[Any], p: Period) -> Any:
         got = real(key, nodes, p)
-        touched("cases", world.nodes["G21"].path, None)  # C2 changes meanwhile
+        with django_capture_on_commit_callbacks(execute=True):  # C2 changes and commits meanwhile
+            touched("cases", world.nodes["G21"].path, None)
         return got
 
     monkeypatch.setattr(metrics, "compute_many", computing_while_a_case_changes)
@@ -101,3 +104,27 @@ def test_refresh_fills_every_level_in_batches(world, dirty_only):
     # a few reads and writes of rollup rows per metric, and one conditional UPDATE per row.
     whistle_nodes = sum(1 for key, _pk in expected if key == "cases.whistles")
     assert len(ctx.captured_queries) <= 1 + 4 * len(keys) + 3 + whistle_nodes + len(expected)
+
+
+def test_inside_the_writers_transaction_only_clean_rows_are_marked(
+    world, django_capture_on_commit_callbacks
+):
+    """Rows already dirty are left alone (not locked) until the writer commits: writers of a
+    busy city do not queue on the district's rows; after the commit every row is bumped."""
+    _cases(world)
+    period = Period.month(2026, 3)
+    rollups.values("cases.volume", _level(Level.COMMUNITY), period)
+    c1 = Rollup.objects.get(metric="cases.volume", node=world.nodes["C1"])
+    Rollup.objects.filter(pk=c1.pk).update(dirty=True)
+    c2 = Rollup.objects.get(metric="cases.volume", node=world.nodes["C2"])
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        touched("cases", world.nodes["G11"].path, None)
+        touched("cases", world.nodes["G21"].path, None)
+    c1_in_tx = Rollup.objects.get(pk=c1.pk)
+    c2_in_tx = Rollup.objects.get(pk=c2.pk)
+    assert c1_in_tx.dirty and c1_in_tx.stamp == c1.stamp  # already dirty: not touched
+    assert c2_in_tx.dirty and c2_in_tx.stamp == c2.stamp + 1  # clean: marked at once
+    for callback in after_commit:
+        callback()
+    assert Rollup.objects.get(pk=c1.pk).stamp == c1.stamp + 1
+    assert Rollup.objects.get(pk=c2.pk).stamp == c2.stamp + 2
