@@ -108,6 +108,8 @@ def test_a_round_on_the_demo_district_from_system_to_published_ranking(db):
     period = Period.year(year)
 
     version, missing = install_default_system()
+    if version.frozen:  # the demo published a round with it: judge a new version
+        version = actions.new_version(actor=evaluator, version=version)
     party, _governance = Indicator.objects.filter(version=version, kind=Kind.CRITERION)
     # AHP over the two blocks (party building judged 2× as important) through the action.
     report = actions.set_judgements(
