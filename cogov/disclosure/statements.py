@@ -89,7 +89,10 @@ def build(
                 [
                     name,
                     r.occurred_on.isoformat(),
-                    kinds[r.kind],
+                    pgettext("fund statement", "%(movement)s (reversal)")
+                    % {"movement": kinds[r.kind]}
+                    if r.reversal
+                    else kinds[r.kind],
                     r.budget,
                     privacy.mask_payee(r.payee),
                     money(r.amount),

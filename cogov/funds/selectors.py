@@ -154,6 +154,7 @@ class StatementRow:
     voucher_no: str = ""
     memo: str = ""
     seq: int = 0
+    reversal: bool = False  # the mirror of an earlier entry (amount negative)
 
 
 @dataclass(frozen=True)
@@ -283,6 +284,7 @@ def period_statement(
                     voucher_no=entry.voucher_no,
                     memo=entry.memo,
                     seq=entry.seq,
+                    reversal=entry.kind == "reversal",
                 )
                 if kind == "allocation":
                     allocations.append(row)

@@ -76,6 +76,7 @@ def test_the_quarter_statement_reconciles_to_the_cent(world):
         ("8-5", D("-300")),  # its reversal
         ("9-30", D("800")),
     ]
+    assert [p.reversal for p in s.payments] == [False, False, False, True, False]
     assert s.paid == D("12000.33") + D("1200.5") + D("800")
     assert s.refunded == D("0.33")
     assert s.closing == after.available + after.committed
