@@ -41,7 +41,7 @@ def open_round_vote(*, actor: Any, round: Any, proposals: list[Any], electorate:
         title=str(round.title)[:200],
         description=f"participatory budgeting round {round.uuid}",
         electorate=electorate,
-        rule="residents_meeting",
+        rule="public_vote",
         opens_at=opens_at,
         closes_at=round.vote_closes_at,
         ballot_kind=round.ballot_kind,

@@ -133,6 +133,39 @@ PARTY_MEETING = register(
 )
 
 
+class PublicVote(BaseModel):
+    """A public vote of residents on projects (民生微实事, participatory budgets): the options are
+    ranked by their support; no statute sets a turnout, so a minimum is local policy."""
+
+    turnout: Ratio
+    turnout_base: Base = "entitled"
+    minimum_age: int = Field(18, ge=14, le=30)
+    basis: str = ""
+    verified: bool = False
+
+
+PUBLIC_VOTE = register(
+    PolicyKind(
+        "voting.public_vote",
+        _("Public vote on projects: minimum turnout"),
+        PublicVote,
+        description=_(
+            "The share of the electorate that must take part before a public vote on projects "
+            "(participatory budgeting) counts; none by default [U]: set it where a local rule "
+            "asks for one."
+        ),
+        source="[U] local rules (governance-mechanisms §12: the community decides how to vote)",
+        default={
+            "turnout": _r(0, 1, True),
+            "turnout_base": "entitled",
+            "minimum_age": 18,
+            "basis": "[U] 项目公众投票（如民生微实事）无法定参与率要求，由本地规定",
+            "verified": False,
+        },
+    )
+)
+
+
 class OwnersJoint(BaseModel):
     """业主共同决定 (Civil Code art. 278): double tests on exclusive area and on owners."""
 

@@ -95,6 +95,16 @@ register(
 )
 register(
     RuleSet(
+        "public_vote",
+        _("Public vote on projects"),
+        "voting.public_vote",
+        lambda value, matter: [
+            _spec("turnout", "participation", "heads", value.turnout_base, value.turnout)
+        ],
+    )
+)
+register(
+    RuleSet(
         "body_majority", _("Plain majority of a body"), "voting.body_majority", _quorum_majority
     )
 )

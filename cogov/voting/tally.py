@@ -11,6 +11,8 @@ from collections import defaultdict
 from fractions import Fraction
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from .models import BallotKind, Vote
 from .thresholds import Result, ThresholdSpec, frac_text
 
@@ -76,11 +78,11 @@ def tally(vote: Vote) -> Result:
         return (heads if m == "heads" else area)[support_key or "for"] + against
 
     if vote.ballot_kind == BallotKind.YES_NO:
-        result.method = "for / against / abstain; support = ballots for"
+        result.method = gettext_noop("for / against / abstain; support = ballots for")
         support_key: str | None = "for"
         applicable = specs
     elif vote.ballot_kind == BallotKind.SINGLE:
-        result.method = "single choice; support = ballots for the leading option"
+        result.method = gettext_noop("single choice; support = ballots for the leading option")
         ordered = sorted(keys, key=lambda k: (-heads[k], -area[k], keys.index(k)))
         leader = ordered[0] if ordered else None
         tie = len(ordered) > 1 and (heads[ordered[0]], area[ordered[0]]) == (
@@ -94,14 +96,18 @@ def tally(vote: Vote) -> Result:
         support_key = None
         applicable = [s for s in specs if s.what == "participation"]
         if vote.ballot_kind == BallotKind.RANKED:
-            result.method = "Borda count (n-1 points for a first preference … 0 if unranked)"
+            result.method = gettext_noop(
+                "Borda count (n-1 points for a first preference … 0 if unranked)"
+            )
             ordered = sorted(keys, key=lambda k: (-borda[k], -first[k], keys.index(k)))
             result.ranking = [{"option": k, "points": borda[k], "first": first[k]} for k in ordered]
         else:
             result.method = (
-                "approval within a budget: each option counts the ballots that pick it"
+                gettext_noop(
+                    "approval within a budget: each option counts the ballots that pick it"
+                )
                 if vote.ballot_kind == BallotKind.BUDGET
-                else "approval: each option counts the ballots that approve it"
+                else gettext_noop("approval: each option counts the ballots that approve it")
             )
             ordered = sorted(keys, key=lambda k: (-heads[k], -area[k], keys.index(k)))
             result.ranking = [{"option": k, "approvals": frac_text(heads[k])} for k in ordered]
