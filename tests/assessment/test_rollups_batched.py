@@ -128,3 +128,14 @@ def test_inside_the_writers_transaction_only_clean_rows_are_marked(
         callback()
     assert Rollup.objects.get(pk=c1.pk).stamp == c1.stamp + 1
     assert Rollup.objects.get(pk=c2.pk).stamp == c2.stamp + 2
+
+
+def test_the_worker_sweep_repairs_dirty_rollups(world):
+    from cogov.core.tasks import run_sweep
+
+    _cases(world)
+    rollups.values("cases.volume", _level(Level.COMMUNITY), Period.month(2026, 3))
+    touched("cases", world.nodes["G11"].path, None)
+    assert Rollup.objects.filter(dirty=True).exists()
+    run_sweep()
+    assert not Rollup.objects.filter(dirty=True).exists()

@@ -16,8 +16,8 @@ from django.core.management.base import CommandError
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 from django_tasks_db.management.commands.db_worker import Worker, valid_backend_name
 
-from cogov.core import deadlines
 from cogov.core.scheduler import SweepScheduler, sweep_seconds
+from cogov.core.tasks import run_sweep
 from cogov.lib.env import ImproperlyConfiguredEnv
 
 
@@ -43,7 +43,7 @@ class Command(DbWorkerCommand):
         except ImproperlyConfiguredEnv as exc:
             raise CommandError(str(exc)) from exc
         if options.pop("once"):
-            breached = deadlines.sweep()
+            breached = run_sweep()
             self.stdout.write(f"sweep: {breached} deadline(s) breached")
             return
         try:
