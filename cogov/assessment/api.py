@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -31,7 +32,7 @@ def _call(func: Callable[..., Any], request: HttpRequest, **kwargs: Any) -> Any:
     try:
         return func(actor=request.user, **kwargs)
     except NotAllowed as exc:
-        raise HttpError(403, exc.message or "not allowed") from None
+        raise HttpError(403, exc.message or _("You may not do this.")) from None
     except ActionError as exc:
         raise HttpError(400, f"{exc.field}: {exc.message}" if exc.field else exc.message) from None
 
@@ -114,7 +115,7 @@ def round_snapshot(request: HttpRequest, uuid: uuid_lib.UUID) -> dict[str, Any]:
     """The frozen inputs (units, indicators with weights, values, parameters, thresholds)."""
     rnd = _round(request, uuid)
     if not request.user.has_perm("assessment.manage_round", rnd):
-        raise HttpError(403, "not allowed")
+        raise HttpError(403, _("You may not do this."))
     return rnd.snapshot
 
 
@@ -147,7 +148,7 @@ def _unit(rnd: Round, pk: int) -> Any:
     model = Organization if rnd.level in ORG_LEVELS else Node
     unit = model.objects.filter(pk=pk).first()
     if unit is None:
-        raise HttpError(400, f"unit: {pk} is not a unit of this round")
+        raise HttpError(400, _("unit: %(unit)s is not a unit of this round.") % {"unit": pk})
     return unit
 
 
@@ -155,7 +156,7 @@ def _unit(rnd: Round, pk: int) -> Any:
 def list_scores(request: HttpRequest, uuid: uuid_lib.UUID) -> dict[str, Any]:
     rnd = _round(request, uuid)
     if not request.user.has_perm("assessment.score_round", rnd):
-        raise HttpError(403, "not allowed")
+        raise HttpError(403, _("You may not do this."))
     return {
         "units": [{k: u[k] for k in ("id", "name", "kind")} for u in round_units(rnd)],
         "indicators": [
@@ -177,7 +178,9 @@ def put_scores(request: HttpRequest, uuid: uuid_lib.UUID, data: list[ScoreIn]) -
         for n, item in enumerate(data, start=1):
             indicator = Indicator.objects.filter(uuid=item.indicator, version=rnd.version).first()
             if indicator is None:
-                raise HttpError(400, f"row {n}: indicator: not an indicator of this round")
+                raise HttpError(
+                    400, _("Row %(row)d: indicator: not an indicator of this round.") % {"row": n}
+                )
             unit = _unit(rnd, item.unit)
             try:
                 if item.value is None:
@@ -198,7 +201,9 @@ def put_scores(request: HttpRequest, uuid: uuid_lib.UUID, data: list[ScoreIn]) -
                         value=item.value,
                     )
             except HttpError as exc:
-                raise HttpError(exc.status_code, f"row {n}: {exc}") from None
+                raise HttpError(
+                    exc.status_code, _("Row %(row)d: %(error)s") % {"row": n, "error": exc}
+                ) from None
     return {"saved": len(data)}
 
 
@@ -225,7 +230,7 @@ class DecisionIn(Schema):
 def decide_appeal(request: HttpRequest, uuid: uuid_lib.UUID, data: DecisionIn) -> dict[str, Any]:
     appeal = get_object_or_404(Appeal.objects.select_related("round__scope"), uuid=uuid)
     if not request.user.has_perm("assessment.view_round", appeal.round):
-        raise HttpError(404, "not found")
+        raise HttpError(404, _("Not found."))
     _call(actions.decide_appeal, request, appeal=appeal, accept=data.accept, note=data.note)
     return {"uuid": str(appeal.uuid), "status": appeal.status}
 
@@ -235,7 +240,7 @@ def decide_appeal(request: HttpRequest, uuid: uuid_lib.UUID, data: DecisionIn) -
 
 def _manager(request: HttpRequest) -> None:
     if not request.user.has_perm("assessment.manage_system"):
-        raise HttpError(403, "not allowed")
+        raise HttpError(403, _("You may not do this."))
 
 
 @router.get("/systems")
@@ -395,10 +400,10 @@ def dashboard(
 
     node = get_visible_or_404(Node.objects.all(), request.user, uuid=uuid)
     if not request.user.has_perm("assessment.view_round", node):
-        raise HttpError(404, "not found")
+        raise HttpError(404, _("Not found."))
     keys = {m.key for m in metric_choices(node)}
     if metric not in keys:
-        raise HttpError(400, f"metric: one of {', '.join(sorted(keys))}")
+        raise HttpError(400, _("metric: one of %(keys)s.") % {"keys": ", ".join(sorted(keys))})
     try:
         p = Period.parse(period)
     except ValueError as exc:

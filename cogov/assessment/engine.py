@@ -8,6 +8,7 @@ import math
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext as _
 
 from cogov.core import metrics as registry
 from cogov.core.metrics import Period
@@ -39,7 +40,9 @@ def local_weights(
     if node.judgements:
         matrix = methods.group_matrix(node.judgements)
         if matrix.shape[0] != len(children):
-            raise ValueError(f"the judgements of {node.name!r} do not match its children")
+            raise ValueError(
+                _("The judgements of “%(name)s” do not match its children.") % {"name": node.name}
+            )
         res = methods.ahp(matrix, method=params["ahp_method"], ri_table=params["ri_table"])
         return [float(w) for w in res.weights]
     given = [c.weight for c in children]

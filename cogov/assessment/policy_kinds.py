@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, Field, model_validator
 
@@ -17,7 +18,7 @@ class GradeThresholds(BaseModel):
     @model_validator(mode="after")
     def _descending(self) -> GradeThresholds:
         if not self.excellent >= self.competent >= self.basic:
-            raise ValueError("thresholds descend: excellent ≥ competent ≥ basic")
+            raise ValueError(gettext("The thresholds descend: excellent ≥ competent ≥ basic."))
         return self
 
 

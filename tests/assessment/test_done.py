@@ -13,11 +13,13 @@ import copy
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from cogov.assessment import actions, engine, rollups
 from cogov.assessment.defaults import install_default_system
 from cogov.assessment.models import Indicator, IndicatorSystem, Kind, Result, SystemVersion
 from cogov.cases.actions import check_case, reply_case, revisit_case
+from cogov.core.errors import ActionError
 from cogov.core.metrics import Period
 
 from ..cases.factories import replied
@@ -142,5 +144,8 @@ def test_a_round_on_the_demo_district_from_system_to_published_ranking(db):
     assert replay == stored
     # A new version of the system can change; the published round's version cannot.
     assert SystemVersion.objects.get(pk=version.pk).frozen
-    with pytest.raises(Exception, match="frozen"):
+    with pytest.raises(ActionError, match="已冻结") as err:
+        actions.set_judgements(actor=evaluator, node=party.parent, matrices=[])
+    assert err.value.field == "version"
+    with translation.override("en"), pytest.raises(ActionError, match="frozen"):
         actions.set_judgements(actor=evaluator, node=party.parent, matrices=[])

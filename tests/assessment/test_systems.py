@@ -6,6 +6,7 @@ permissions per role."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from cogov.assessment import actions
 from cogov.assessment.models import Indicator, Kind, Result, RoundStatus
@@ -43,6 +44,7 @@ def test_tree_editing_refuses_bad_input_with_the_field(world):
         actions.add_indicator(actor=ev, parent=volume, kind=Kind.INDICATOR, name="x",
                               manual=True)  # fmt: skip
     assert err.value.field == "kind"  # nothing sits under an indicator
+    assert err.value.message == "指标层的节点不能放在指标层之下。"  # zh_Hans by default
     with pytest.raises(ActionError) as err:
         actions.add_indicator(actor=ev, parent=goal, kind=Kind.INDICATOR, name="x", manual=True,
                               weight=-1)  # fmt: skip
@@ -60,7 +62,7 @@ def test_tree_editing_refuses_bad_input_with_the_field(world):
     assert version.params["scoring"] == "topsis" and version.params["rho"] == 0.5
 
 
-def test_ahp_judgements_report_cr_and_the_worst_judgements(world):
+def test_ahp_judgements_report_cr_and_the_worst_judgements(world, english):
     _version, goal, _kids = _tree(world)
     ev = world.users["evaluator"]
     report = actions.set_judgements(actor=ev, node=goal, matrices=[SAATY_INCONSISTENT])
@@ -72,6 +74,9 @@ def test_ahp_judgements_report_cr_and_the_worst_judgements(world):
         actions.set_judgements(
             actor=ev, node=goal, matrices=[[[1, 11, 1], [1 / 11, 1, 1], [1, 1, 1]]]
         )
+    with translation.override("zh-hans"), pytest.raises(ActionError) as err:
+        actions.set_judgements(actor=ev, node=goal, matrices=[[[1, 3, 1], [1, 1, 1], [1, 1, 1]]])
+    assert err.value.message == "专家 1，第 1 行第 2 列：a_ji 须等于 1/a_ij。"
     # group AHP: two experts, geometric mean
     a = [[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]]
     b = [[1, 5, 7], [1 / 5, 1, 3], [1 / 7, 1 / 3, 1]]
@@ -91,7 +96,7 @@ def test_judgements_page_shows_cr_and_culprits(world, client_for):
     assert "saaty" in html  # the RI table is named
     bad = client.post(url, {"experts": "1", "e0_0_1": "12", "e0_0_2": "1", "e0_1_2": "1"})
     assert bad.status_code == 200  # refused, the page names the cell
-    assert "expert 1, row 1, column 2" in bad.content.decode()
+    assert "专家 1，第 1 行第 2 列: “12”超出 Saaty 标度" in bad.content.decode()
     assert client_for("street_official").get(url).status_code == 404
 
 
@@ -175,7 +180,7 @@ def test_manual_scores_page_is_atomic_and_names_the_cell(world, client_for):
          {"unit": c2.pk, "indicator": str(manual.uuid), "value": -5}],
         content_type="application/json",
     )  # fmt: skip
-    assert api.status_code == 400 and "row 2" in api.json()["detail"]
+    assert api.status_code == 400 and "第 2 行" in api.json()["detail"]
     assert rnd.manual_scores.get(node=c1).value == 80  # rolled back
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cogov.core import audit
 from cogov.core.errors import ActionError, NotAllowed
@@ -51,13 +52,17 @@ def create_round(
     """Open a draft round over the units of `level` under `scope` for [start, end)."""
     _require(actor, "assessment.manage_round", scope)
     if level not in UNIT_LEVELS:
-        raise ActionError(f"units are one of: {', '.join(UNIT_LEVELS)}", field="level")
+        raise ActionError(
+            _("Unknown unit level; the levels are %(levels)s.")
+            % {"levels": ", ".join(UNIT_LEVELS)},
+            field="level",
+        )
     if not name.strip():
-        raise ActionError("give the round a name", field="name")
+        raise ActionError(_("Give the round a name."), field="name")
     if version is None:
-        raise ActionError("choose an indicator system version", field="version")
+        raise ActionError(_("Choose a version of an indicator system."), field="version")
     if end <= start:
-        raise ActionError("the period must end after it starts", field="period_end")
+        raise ActionError(_("The period must end after it starts."), field="period_end")
     with transaction.atomic():
         rnd = Round.objects.create(
             name=name, version=version, scope=scope, level=level, period_start=start, period_end=end
@@ -73,7 +78,7 @@ def _unit_of(rnd: Round, unit: Any) -> dict[str, Any]:
     if getattr(unit, "pk", None) not in units or (
         (rnd.level in ORG_LEVELS) != (not hasattr(unit, "level"))
     ):
-        raise ActionError("not a unit of this round", field="unit")
+        raise ActionError(_("This is not a unit of this round."), field="unit")
     return {"organization": unit} if rnd.level in ORG_LEVELS else {"node": unit}
 
 
@@ -81,7 +86,7 @@ def appoint_evaluator(*, actor: Any, round: Round, user: Any) -> Round:
     """Add an evaluator (who may then record manual scores in this round)."""
     _require(actor, "assessment.manage_round", round)
     if round.status == RoundStatus.PUBLISHED:
-        raise ActionError("the round is published", field="user")
+        raise ActionError(_("The round is published."), field="user")
     with transaction.atomic():
         round.evaluators.add(user)
         audit.record(actor, "assessment.appoint_evaluator", round, user=user.pk)
@@ -97,14 +102,14 @@ def record_manual_score(
     unit = unit if unit is not None else node
     _require(actor, "assessment.score_round", round)
     if round.status == RoundStatus.PUBLISHED:
-        raise ActionError("the round is published", field="value")
+        raise ActionError(_("The round is published."), field="value")
     if not indicator.manual or indicator.version_id != round.version_id:
-        raise ActionError("not a manual indicator of this round", field="indicator")
+        raise ActionError(_("This is not a manual indicator of this round."), field="indicator")
     if not isinstance(value, int | float) or not math.isfinite(value) or not 0 <= value <= 100:
-        raise ActionError("a manual score is a number from 0 to 100", field="value")
+        raise ActionError(_("A manual score is a number from 0 to 100."), field="value")
     where = _unit_of(round, unit)
     with transaction.atomic():
-        score, _ = ManualScore.objects.update_or_create(
+        score, _created = ManualScore.objects.update_or_create(
             round=round, indicator=indicator, **where,
             defaults={"value": value, "evaluator": actor},
         )  # fmt: skip
@@ -116,7 +121,7 @@ def record_manual_score(
 def clear_manual_score(*, actor: Any, round: Round, unit: Any, indicator: Indicator) -> None:
     _require(actor, "assessment.score_round", round)
     if round.status == RoundStatus.PUBLISHED:
-        raise ActionError("the round is published", field="value")
+        raise ActionError(_("The round is published."), field="value")
     where = _unit_of(round, unit)
     with transaction.atomic():
         ManualScore.objects.filter(round=round, indicator=indicator, **where).delete()
@@ -145,7 +150,7 @@ def compute_round(*, actor: Any, round: Round) -> list[dict[str, Any]]:
     """
     _require(actor, "assessment.manage_round", round)
     if round.status == RoundStatus.PUBLISHED:
-        raise ActionError("a published round is frozen", field="status")
+        raise ActionError(_("A published round is frozen."), field="status")
     snap = engine.gather(round)
     results = engine.score_snapshot(snap)
     with transaction.atomic():
@@ -180,9 +185,9 @@ def raise_appeal(*, actor: Any, round: Round, node: Any = None, unit: Any = None
     where = _unit_of(round, unit)
     _require(actor, "assessment.view_round", getattr(unit, "node", None) or unit)
     if round.status != RoundStatus.PUBLISHED:
-        raise ActionError("only published results can be appealed", field="round")
+        raise ActionError(_("Only published results can be appealed."), field="round")
     if not reason.strip():
-        raise ActionError("give a reason", field="reason")
+        raise ActionError(_("Give a reason."), field="reason")
     with transaction.atomic():
         appeal = Appeal.objects.create(round=round, raised_by=actor, reason=reason, **where)
         AppealEvent.objects.create(subject=appeal, actor=actor, to_status=AppealStatus.OPEN,
@@ -195,7 +200,7 @@ def decide_appeal(*, actor: Any, appeal: Appeal, accept: bool, note: str) -> App
     (an accepted appeal is corrected in a new round over a new snapshot)."""
     _require(actor, "assessment.manage_round", appeal.round)
     if not note.strip():
-        raise ActionError("give the decision's reasons", field="note")
+        raise ActionError(_("Give the reasons for the decision."), field="note")
     to = AppealStatus.ACCEPTED if accept else AppealStatus.REJECTED
     with transaction.atomic():
         transition(appeal, to, table=APPEAL_TRANSITIONS, events=AppealEvent, actor=actor,

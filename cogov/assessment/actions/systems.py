@@ -11,6 +11,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from pydantic import BaseModel, Field, ValidationError
 
 from cogov.core import audit
@@ -56,7 +57,7 @@ def _editable(version: SystemVersion) -> None:
     since the object was loaded)."""
     if version.frozen or SystemVersion.objects.filter(pk=version.pk, frozen=True).exists():
         raise ActionError(
-            "this version is frozen (a published round used it); make a new version",
+            _("This version is frozen (a published round used it); make a new version."),
             field="version",
         )
 
@@ -65,9 +66,9 @@ def create_system(*, actor: Any, key: str, name: str, description: str = "") -> 
     """A new system with version 1 holding only its goal."""
     _require(actor)
     if not name.strip():
-        raise ActionError("give the system a name", field="name")
+        raise ActionError(_("Give the system a name."), field="name")
     if not key or IndicatorSystem.objects.filter(key=key).exists():
-        raise ActionError("this key is empty or taken", field="key")
+        raise ActionError(_("This key is empty or already taken."), field="key")
     with transaction.atomic():
         system = IndicatorSystem.objects.create(key=key, name=name.strip(), description=description)
         version = SystemVersion.objects.create(system=system, number=1, params={})
@@ -86,7 +87,7 @@ def set_params(*, actor: Any, version: SystemVersion, params: dict[str, Any]) ->
         err = exc.errors()[0]
         raise ActionError(f"{err['loc'][0]}: {err['msg']}", field=str(err["loc"][0])) from None
     if len(clean.fuzzy_points) != len(clean.grade_scores) or len(clean.grade_scores) < 2:
-        raise ActionError("give one grade score per fuzzy grade point", field="grade_scores")
+        raise ActionError(_("Give one grade score per fuzzy grade point."), field="grade_scores")
     with transaction.atomic():
         version.params = clean.model_dump()
         version.save(update_fields=["params"])
@@ -104,21 +105,26 @@ def _fields(
     weight: float | None,
 ) -> None:
     if not name.strip():
-        raise ActionError("give the node a name", field="name")
+        raise ActionError(_("Give the node a name."), field="name")
     if kind not in Kind.values:
-        raise ActionError("unknown tree level", field="kind")
+        raise ActionError(_("Unknown tree level."), field="kind")
     if parent is not None and kind not in CHILD_KINDS[parent.kind]:
-        raise ActionError(f"a {kind} cannot sit under a {parent.kind}", field="kind", code="tree")
+        raise ActionError(
+            _("A node of level “%(kind)s” cannot sit under “%(parent)s”.")
+            % {"kind": Kind(kind).label, "parent": Kind(parent.kind).label},
+            field="kind",
+            code="tree",
+        )
     if direction not in Direction.values:
-        raise ActionError("direction is benefit or cost", field="direction")
+        raise ActionError(_("The direction is benefit or cost."), field="direction")
     if kind == Kind.INDICATOR and not manual and not metric_key:
         raise ActionError(
-            "bind the indicator to a metric or make it a manual input", field="metric_key"
+            _("Bind the indicator to a metric or make it a manual input."), field="metric_key"
         )
     if kind == Kind.INDICATOR and manual and metric_key:
-        raise ActionError("an indicator is either a metric or a manual input", field="manual")
+        raise ActionError(_("An indicator is either a metric or a manual input."), field="manual")
     if weight is not None and (not math.isfinite(weight) or weight < 0):
-        raise ActionError("a weight is a number ≥ 0", field="weight")
+        raise ActionError(_("A weight is a number ≥ 0."), field="weight")
 
 
 def add_indicator(
@@ -185,7 +191,7 @@ def delete_indicator(*, actor: Any, node: Indicator) -> None:
     _require(actor, node.version.system)
     _editable(node.version)
     if node.parent_id is None:
-        raise ActionError("the goal cannot be removed", field="node")
+        raise ActionError(_("The goal cannot be removed."), field="node")
     with transaction.atomic():
         Indicator.objects.filter(pk=node.parent_id).update(judgements=[])
         audit.record(actor, "assessment.delete_indicator", node, name=node.name)
@@ -197,9 +203,13 @@ def parse_judgement(text: str, *, field: str) -> float:
     try:
         value = Fraction(text.strip()).limit_denominator(9)
     except (ValueError, ZeroDivisionError):
-        raise ActionError(f"{text!r} is not a judgement (1–9 or 1/2–1/9)", field=field) from None
+        raise ActionError(
+            _("“%(text)s” is not a judgement (1–9 or 1/2–1/9).") % {"text": text}, field=field
+        ) from None
     if value not in SCALE:
-        raise ActionError(f"{text!r} is off Saaty's scale (1–9 or 1/2–1/9)", field=field)
+        raise ActionError(
+            _("“%(text)s” is off Saaty's scale (1–9 or 1/2–1/9).") % {"text": text}, field=field
+        )
     return float(value)
 
 
@@ -220,26 +230,35 @@ def set_judgements(*, actor: Any, node: Indicator, matrices: list[list[list[floa
     _editable(node.version)
     n = node.children.count()  # type: ignore[attr-defined]
     if matrices and n < 2:
-        raise ActionError("judgements need at least two children", field="judgements")
+        raise ActionError(_("Judgements need at least two children."), field="judgements")
     for e, m in enumerate(matrices):
         if len(m) != n or any(len(row) != n for row in m):
-            raise ActionError(f"expert {e + 1}: the matrix must be {n}×{n}", field="judgements")
+            raise ActionError(
+                _("Expert %(expert)d: the matrix must be %(n)d×%(n)d.") % {"expert": e + 1, "n": n},
+                field="judgements",
+            )
         for i in range(n):
             for j in range(n):
                 v = m[i][j]
                 if not (isinstance(v, int | float) and math.isfinite(v) and v > 0):
                     raise ActionError(
-                        f"expert {e + 1}, row {i + 1}, column {j + 1}: a positive number",
+                        _(
+                            "Expert %(expert)d, row %(row)d, column %(column)d: "
+                            "a positive number is needed."
+                        )
+                        % {"expert": e + 1, "row": i + 1, "column": j + 1},
                         field="judgements",
                     )
                 if i < j and Fraction(v).limit_denominator(9) not in SCALE:
                     raise ActionError(
-                        f"expert {e + 1}, row {i + 1}, column {j + 1}: off Saaty's scale",
+                        _("Expert %(expert)d, row %(row)d, column %(column)d: off Saaty's scale.")
+                        % {"expert": e + 1, "row": i + 1, "column": j + 1},
                         field="judgements",
                     )
                 if abs(v * m[j][i] - 1) > 1e-6:
                     raise ActionError(
-                        f"expert {e + 1}, row {i + 1}, column {j + 1}: a_ji must be 1/a_ij",
+                        _("Expert %(expert)d, row %(row)d, column %(column)d: a_ji must be 1/a_ij.")
+                        % {"expert": e + 1, "row": i + 1, "column": j + 1},
                         field="judgements",
                     )
     with transaction.atomic():

@@ -243,7 +243,8 @@ def round_scores(request: HttpRequest, uuid: Any) -> HttpResponse:
                             value = number(text)
                         except ValueError:
                             raise ActionError(
-                                f"“{text}” is not a number", field=f"{u['name']} / {ind.name}"
+                                _("“%(text)s” is not a number.") % {"text": text},
+                                field=f"{u['name']} / {ind.name}",
                             ) from None
                         if value is None:
                             actions.clear_manual_score(

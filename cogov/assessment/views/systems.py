@@ -217,7 +217,8 @@ def _matrix_from_post(post: Any, n: int, experts: int) -> list[list[list[float]]
             for j in range(i + 1, n):
                 upper[(i, j)] = actions.parse_judgement(
                     post.get(f"e{e}_{i}_{j}", "1"),
-                    field=f"expert {e + 1}, row {i + 1}, column {j + 1}",
+                    field=_("expert %(expert)d, row %(row)d, column %(column)d")
+                    % {"expert": e + 1, "row": i + 1, "column": j + 1},
                 )
         out.append(actions.matrix_from_upper(upper, n))
     return out
