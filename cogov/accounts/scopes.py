@@ -6,7 +6,7 @@ registered extender) and cached on it. Every `visible_to(user)` and every predic
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -56,6 +56,27 @@ class Reach:
     def paths_with(self, capability: str) -> list[str]:
         """Node paths where the user holds a role with `capability`."""
         return sorted({g.node_path for g in self.grants if g.node_path and g.role.can(capability)})
+
+    def paths_in_table(self, table: Mapping[str, frozenset[str]], capability: str) -> list[str]:
+        """Node paths where the user holds a role that an app's own role table (`role key →
+        capabilities`, e.g. cases' CASE_ROLES, funds' FUNDS_ROLES) gives `capability`."""
+        return sorted(
+            {
+                g.node_path
+                for g in self.grants
+                if g.node_path and capability in table.get(g.role.key, frozenset())
+            }
+        )
+
+    def covers_path(
+        self, table: Mapping[str, frozenset[str]], capability: str, path: str | None
+    ) -> bool:
+        """Administrators, or a role with `capability` in `table` at `path` or above it."""
+        if self.everything:
+            return True
+        return bool(path) and any(
+            str(path).startswith(p) for p in self.paths_in_table(table, capability)
+        )
 
     def organization_paths_with(self, capability: str) -> list[str]:
         return sorted(

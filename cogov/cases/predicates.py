@@ -70,20 +70,11 @@ def case_cell(
 
 def case_paths(r: Reach, capability: str) -> list[str]:
     """Territory paths where the user's roles carry a case capability."""
-    return sorted(
-        {
-            g.node_path
-            for g in r.grants
-            if g.node_path and capability in CASE_ROLES.get(g.role.key, frozenset())
-        }
-    )
+    return r.paths_in_table(CASE_ROLES, capability)
 
 
 def covers(user: Any, capability: str, path: str | None) -> bool:
-    r = reach(user)
-    if r.everything:
-        return True
-    return bool(path) and any(path.startswith(p) for p in case_paths(r, capability))  # type: ignore[union-attr]
+    return reach(user).covers_path(CASE_ROLES, capability, path)
 
 
 def own_organization_ids(r: Reach) -> set[int]:

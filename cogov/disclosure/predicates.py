@@ -36,13 +36,7 @@ DISCLOSURE_ROLES: dict[str, frozenset[str]] = {
 
 def paths_with(r: Reach, capability: str) -> list[str]:
     """Territory paths where the user's roles carry disclosure `capability`."""
-    return sorted(
-        {
-            g.node_path
-            for g in r.grants
-            if g.node_path and capability in DISCLOSURE_ROLES.get(g.role.key, frozenset())
-        }
-    )
+    return r.paths_in_table(DISCLOSURE_ROLES, capability)
 
 
 def path_of(obj: Any) -> str | None:
@@ -59,11 +53,7 @@ def path_of(obj: Any) -> str | None:
 
 
 def _covers(user: Any, capability: str, obj: Any) -> bool:
-    r = reach(user)
-    if r.everything:
-        return True
-    path = path_of(obj)
-    return bool(path) and any(path.startswith(p) for p in paths_with(r, capability))  # type: ignore[union-attr]
+    return reach(user).covers_path(DISCLOSURE_ROLES, capability, path_of(obj))
 
 
 def _pred(capability: str, doc: str) -> rules.Predicate:

@@ -33,13 +33,7 @@ FUNDS_ROLES: dict[str, frozenset[str]] = {
 
 def funds_paths(r: Reach, capability: str) -> list[str]:
     """Territory paths where the user's roles carry a funds capability."""
-    return sorted(
-        {
-            g.node_path
-            for g in r.grants
-            if g.node_path and capability in FUNDS_ROLES.get(g.role.key, frozenset())
-        }
-    )
+    return r.paths_in_table(FUNDS_ROLES, capability)
 
 
 def _path(obj: Any) -> str | None:
@@ -56,11 +50,7 @@ def _path(obj: Any) -> str | None:
 
 
 def covers(user: Any, capability: str, obj: Any) -> bool:
-    r = reach(user)
-    if r.everything:
-        return True
-    path = _path(obj)
-    return bool(path) and any(path.startswith(p) for p in funds_paths(r, capability))  # type: ignore[union-attr]
+    return reach(user).covers_path(FUNDS_ROLES, capability, _path(obj))
 
 
 def _predicate(capability: str, doc: str) -> Any:

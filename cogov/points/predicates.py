@@ -25,13 +25,7 @@ POINTS_ROLES: dict[str, frozenset[str]] = {
 
 
 def _paths(r: Reach, capability: str) -> list[str]:
-    return sorted(
-        {
-            g.node_path
-            for g in r.grants
-            if g.node_path and capability in POINTS_ROLES.get(g.role.key, frozenset())
-        }
-    )
+    return r.paths_in_table(POINTS_ROLES, capability)
 
 
 def manager_paths(r: Reach) -> list[str]:
@@ -59,11 +53,7 @@ def _community_path(obj: Any) -> str | None:
 
 
 def _covers(user: Any, capability: str, obj: Any) -> bool:
-    r = reach(user)
-    if r.everything:
-        return True
-    path = _community_path(obj)
-    return bool(path) and any(path.startswith(p) for p in _paths(r, capability))  # type: ignore[union-attr]
+    return reach(user).covers_path(POINTS_ROLES, capability, _community_path(obj))
 
 
 @rules.predicate
