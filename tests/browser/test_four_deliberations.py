@@ -108,9 +108,25 @@ def _run_meeting(page, base: str, topic: Topic) -> None:
     page.wait_for_load_state()
 
 
+@pytest.fixture
+def builtin_procedures(transactional_db):  # type: ignore[no-untyped-def]
+    """Browser tests run on a transactional database, which earlier live-server tests flush,
+    data migrations included: put the shipped procedures back (the migration is idempotent)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("cogov.deliberation.migrations.0002_builtin_procedures").forward(apps, None)
+
+
 @pytest.mark.browser
 @pytest.mark.slow
-def test_resident_proposal_to_published_results(live_server, delib, browser):  # noqa: F811
+def test_resident_proposal_to_published_results(
+    live_server,
+    builtin_procedures,
+    delib,  # noqa: F811
+    browser,
+):
     w = delib
     base = live_server.url
 
