@@ -210,9 +210,14 @@ def _community_fund(
         memo="年度经费拨付（市、区按比例）",
     )
     events = []
+    # Both of this year's projects must fit what the fund holds after the allocation (a small
+    # carry-over and an unlucky draw can leave less than two large projects need).
+    from cogov.funds.selectors import balances
+
+    ceiling = min(150_000, int(balances(current).available) // 2)
     for i, (title, ptype) in enumerate(rng.sample(projects, k=2)):
         start = _day(rng, first, today)
-        amount = _yuan(rng, 20_000, 150_000)
+        amount = _yuan(rng, min(20_000, ceiling), ceiling)
         paid_on = _day(rng, start, today)
         payee = rng.choice(PAYEES)
 
