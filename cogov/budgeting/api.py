@@ -18,25 +18,14 @@ from typing import Any
 from django.http import Http404, HttpRequest, JsonResponse
 from ninja import Router, Schema
 
-from cogov.core.errors import ActionError, NotAllowed
 from cogov.territory.models import Node
 from cogov.web.access import get_visible_or_404
+from cogov.web.actions import run_action
 
 from . import actions, funds_bridge
 from .models import Proposal, Round
 
 router = Router(tags=["budgeting"])
-
-
-def _run(func: Callable[..., Any], **kwargs: Any) -> Any:
-    try:
-        return func(**kwargs)
-    except NotAllowed as exc:
-        return JsonResponse({"detail": exc.message, "code": exc.code}, status=403)
-    except ActionError as exc:
-        return JsonResponse(
-            {"detail": exc.message, "field": exc.field, "code": exc.code}, status=400
-        )
 
 
 def _round(request: HttpRequest, uuid: uuid_lib.UUID) -> Round:
@@ -224,7 +213,7 @@ def create_round(request: HttpRequest, payload: RoundIn) -> Any:
     if node is None:
         raise Http404
     data = payload.dict(exclude={"node"})
-    result = _run(actions.create_round, actor=request.user, node=node, **data)
+    result = run_action(actions.create_round, actor=request.user, node=node, **data)
     return result if isinstance(result, JsonResponse) else (201, _round_out(result))
 
 
@@ -261,7 +250,7 @@ def round_step(request: HttpRequest, uuid: uuid_lib.UUID, step: str, payload: No
     run = ROUND_STEPS.get(step)
     if run is None:
         raise Http404
-    result = _run(run, actor=request.user, round=round, note=payload.note)
+    result = run_action(run, actor=request.user, round=round, note=payload.note)
     return result if isinstance(result, JsonResponse) else _round_out(result)
 
 
@@ -277,7 +266,9 @@ def submit(request: HttpRequest, uuid: uuid_lib.UUID, payload: ProposalIn) -> An
     round = _round(request, uuid)
     data = payload.dict(exclude={"items"})
     items = [i.dict() for i in payload.items]
-    result = _run(actions.submit_proposal, actor=request.user, round=round, items=items, **data)
+    result = run_action(
+        actions.submit_proposal, actor=request.user, round=round, items=items, **data
+    )
     return result if isinstance(result, JsonResponse) else (201, _proposal_out(result))
 
 
@@ -316,7 +307,7 @@ def proposal_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> Any:
 
 def _proposal_step(request: HttpRequest, uuid: uuid_lib.UUID, func: Any, **kw: Any) -> Any:
     proposal = _proposal(request, uuid)
-    result = _run(func, actor=request.user, proposal=proposal, **kw)
+    result = run_action(func, actor=request.user, proposal=proposal, **kw)
     if isinstance(result, JsonResponse):
         return result
     proposal.refresh_from_db()

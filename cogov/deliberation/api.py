@@ -13,25 +13,14 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from cogov.core.errors import ActionError, NotAllowed
 from cogov.territory.models import Level, Node
 from cogov.web.access import get_visible_or_404
+from cogov.web.actions import run_action
 
 from . import actions as a
 from .models import Meeting, Participant, Procedure, Resolution, Topic
 
 router = Router(tags=["deliberation"])
-
-
-def _run(func: Callable[..., Any], **kwargs: Any) -> Any:
-    try:
-        return func(**kwargs)
-    except NotAllowed as exc:
-        return JsonResponse({"detail": exc.message, "code": exc.code}, status=403)
-    except ActionError as exc:
-        return JsonResponse(
-            {"detail": exc.message, "field": exc.field, "code": exc.code}, status=400
-        )
 
 
 def _topic_out(t: Topic) -> dict[str, Any]:
@@ -111,7 +100,7 @@ def create_topic(request: HttpRequest, payload: TopicIn) -> Any:
     node = Node.objects.filter(code=payload.community, level=Level.COMMUNITY).first()
     if node is None:
         raise HttpError(400, "community: no such community")
-    result = _run(
+    result = run_action(
         a.propose_topic,
         actor=request.user,
         node=node,
@@ -156,7 +145,7 @@ def _topic_action(
     func: Callable[..., Any], request: HttpRequest, uuid: uuid_lib.UUID, **kwargs: Any
 ) -> Any:
     topic = _topic(request, uuid)
-    result = _run(func, actor=request.user, topic=topic, **kwargs)
+    result = run_action(func, actor=request.user, topic=topic, **kwargs)
     if isinstance(result, JsonResponse):
         return result
     return _topic_out(Topic.objects.for_list().get(pk=topic.pk))
@@ -229,7 +218,7 @@ def get_meeting(request: HttpRequest, uuid: uuid_lib.UUID) -> Any:
 def sign_in(request: HttpRequest, uuid: uuid_lib.UUID, participant_id: int) -> Any:
     meeting = get_visible_or_404(Meeting.objects.select_related("node"), request.user, uuid=uuid)
     participant = get_object_or_404(Participant, meeting=meeting, pk=participant_id)
-    result = _run(a.sign_in, actor=request.user, participant=participant)
+    result = run_action(a.sign_in, actor=request.user, participant=participant)
     if isinstance(result, JsonResponse):
         return result
     return a.quorum(meeting).as_dict()

@@ -17,26 +17,15 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from cogov.core.errors import ActionError, NotAllowed
+from cogov.core.errors import ActionError
 from cogov.territory.models import Level, Node
 from cogov.web.access import get_visible_or_404
+from cogov.web.actions import run_action
 
 from . import actions, selectors
 from .models import Notice, Objection, Obligation
 
 router = Router(tags=["disclosure"])
-
-
-def _run(func: Callable[..., Any], out: Callable[[Any], Any], **kwargs: Any) -> Any:
-    try:
-        result = func(**kwargs)
-    except NotAllowed as exc:
-        return JsonResponse({"detail": exc.message, "code": exc.code}, status=403)
-    except ActionError as exc:
-        return JsonResponse(
-            {"detail": exc.message, "field": exc.field, "code": exc.code}, status=400
-        )
-    return out(result)
 
 
 def _node(request: HttpRequest, uuid: uuid_lib.UUID) -> Node:
@@ -157,7 +146,7 @@ class TriggerIn(Schema):
 def record_event(request: HttpRequest, payload: TriggerIn) -> Any:
     """Record an event the catalogue attaches obligations to (per_event / on_change items)."""
     community = _node(request, payload.community)
-    return _run(
+    return run_action(
         actions.trigger,
         lambda made: [_obligation_out(o) for o in made],
         actor=request.user,
@@ -258,7 +247,7 @@ def create_notice(request: HttpRequest, payload: NoticeIn) -> Any:
             },
             status=400,
         )
-    return _run(
+    return run_action(
         actions.create_notice,
         _notice_out,
         actor=request.user,
@@ -277,7 +266,7 @@ class EditIn(Schema):
 
 @router.patch("/notices/{uuid}")
 def edit_notice(request: HttpRequest, uuid: uuid_lib.UUID, payload: EditIn) -> Any:
-    return _run(
+    return run_action(
         actions.edit_notice,
         _notice_out,
         actor=request.user,
@@ -295,7 +284,7 @@ class TableIn(Schema):
 
 @router.put("/notices/{uuid}/table")
 def attach_table(request: HttpRequest, uuid: uuid_lib.UUID, payload: TableIn) -> Any:
-    return _run(
+    return run_action(
         actions.attach_table,
         _notice_out,
         actor=request.user,
@@ -329,7 +318,7 @@ class ObjectionIn(Schema):
 
 @router.post("/notices/{uuid}/objections")
 def object_to(request: HttpRequest, uuid: uuid_lib.UUID, payload: ObjectionIn) -> Any:
-    return _run(
+    return run_action(
         actions.object_to,
         _objection_out,
         actor=request.user,
@@ -365,7 +354,7 @@ def answer(request: HttpRequest, uuid: uuid_lib.UUID, payload: AnswerIn) -> Any:
         ),
         uuid=uuid,
     )
-    return _run(
+    return run_action(
         actions.answer_objection,
         _objection_out,
         actor=request.user,
@@ -415,4 +404,4 @@ def notice_transition(
     if action not in calls:
         raise HttpError(404, "Not Found")
     func, kwargs = calls[action]
-    return _run(func, _notice_out, actor=user, notice=notice, **kwargs)
+    return run_action(func, _notice_out, actor=user, notice=notice, **kwargs)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import uuid as uuid_lib
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -26,6 +25,7 @@ from cogov.accounts.roles import ROLES
 from cogov.core.errors import ActionError
 from cogov.territory.models import Level, Node
 from cogov.web.access import get_visible_or_404
+from cogov.web.actions import attempt
 
 from . import actions, privacy, selectors
 from .actions import SECRECY_CHECKLIST
@@ -33,16 +33,6 @@ from .models import Category, Notice, NoticeStatus, Objection, Obligation, State
 from .policy_kinds import CATALOGUE
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _try(request: HttpRequest, func: Callable[..., Any], ok: str, **kwargs: Any) -> Any:
-    try:
-        result = func(actor=request.user, **kwargs)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-        return None
-    messages.success(request, ok)
-    return result
 
 
 def _communities(user: Any, permission: str) -> list[Node]:
@@ -138,7 +128,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
         if community is None:
             messages.error(request, _("Choose a community."))
         elif obligation is not None and request.POST.get("fill") == "1":
-            notice = _try(
+            notice = attempt(
                 request,
                 actions.create_from_ledger,
                 _("Filled from the ledger: check the text and the table before sending."),
@@ -148,7 +138,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
             if notice is not None:
                 return redirect("disclosure:notice-detail", uuid=notice.uuid)
         else:
-            notice = _try(
+            notice = attempt(
                 request,
                 actions.create_notice,
                 _("Draft saved."),
@@ -254,7 +244,7 @@ def notice_action(request: HttpRequest, uuid: Any, action: str) -> HttpResponse:
     back = redirect("disclosure:notice-detail", uuid=notice.uuid)
     post = request.POST
     if action == "edit":
-        _try(
+        attempt(
             request,
             actions.edit_notice,
             _("Saved."),
@@ -263,7 +253,7 @@ def notice_action(request: HttpRequest, uuid: Any, action: str) -> HttpResponse:
             body=post.get("body", ""),
         )
     elif action == "fill":
-        _try(
+        attempt(
             request,
             actions.fill_from_ledger,
             _("Filled from the ledger: check the text and the table before sending."),
@@ -274,7 +264,7 @@ def notice_action(request: HttpRequest, uuid: Any, action: str) -> HttpResponse:
         if upload is None:
             messages.error(request, _("Choose a file."))
         else:
-            _try(
+            attempt(
                 request,
                 actions.attach_table_file,
                 _("Table attached."),
@@ -283,9 +273,9 @@ def notice_action(request: HttpRequest, uuid: Any, action: str) -> HttpResponse:
                 title=post.get("table_title", ""),
             )
     elif action == "submit":
-        _try(request, actions.submit, _("Sent for review."), notice=notice)
+        attempt(request, actions.submit, _("Sent for review."), notice=notice)
     elif action == "review":
-        _try(
+        attempt(
             request,
             actions.review,
             _("Secrecy check recorded."),
@@ -295,9 +285,9 @@ def notice_action(request: HttpRequest, uuid: Any, action: str) -> HttpResponse:
             note=post.get("note", ""),
         )
     elif action == "approve":
-        _try(request, actions.approve, _("Approved."), notice=notice, note=post.get("note", ""))
+        attempt(request, actions.approve, _("Approved."), notice=notice, note=post.get("note", ""))
     elif action == "escalate":
-        _try(
+        attempt(
             request,
             actions.escalate,
             _("Sent to the street."),
@@ -305,7 +295,7 @@ def notice_action(request: HttpRequest, uuid: Any, action: str) -> HttpResponse:
             note=post.get("note", ""),
         )
     elif action == "return":
-        _try(
+        attempt(
             request,
             actions.return_to_draft,
             _("Returned to the proposer."),
@@ -318,7 +308,7 @@ def notice_action(request: HttpRequest, uuid: Any, action: str) -> HttpResponse:
             if post.get("posting_ends_on")
             else None
         )
-        _try(
+        attempt(
             request,
             actions.publish,
             _("Published on the board."),
@@ -326,9 +316,9 @@ def notice_action(request: HttpRequest, uuid: Any, action: str) -> HttpResponse:
             posting_ends_on=ends,
         )
     elif action == "archive":
-        _try(request, actions.archive, _("Archived."), notice=notice)
+        attempt(request, actions.archive, _("Archived."), notice=notice)
     elif action == "withdraw":
-        _try(
+        attempt(
             request, actions.withdraw, _("Withdrawn."), notice=notice, reason=post.get("reason", "")
         )
     elif action == "answer":
@@ -337,7 +327,7 @@ def notice_action(request: HttpRequest, uuid: Any, action: str) -> HttpResponse:
             notice=notice,
             uuid=post.get("objection") if _is_uuid(post.get("objection", "")) else None,
         )
-        _try(
+        attempt(
             request,
             actions.answer_objection,
             _("Answer saved."),
@@ -362,7 +352,7 @@ def trigger(request: HttpRequest) -> HttpResponse:
     )
     if community is None:
         raise Http404
-    made = _try(
+    made = attempt(
         request,
         actions.trigger,
         _("Event recorded."),
@@ -569,7 +559,7 @@ def board_item(request: HttpRequest, code: str, uuid: uuid_lib.UUID) -> HttpResp
     if request.method == "POST":
         if not request.user.is_authenticated:
             raise Http404
-        _try(
+        attempt(
             request,
             actions.object_to,
             _("Your objection is recorded."),

@@ -12,34 +12,21 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid as uuid_lib
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
-from cogov.core.errors import ActionError, NotAllowed
 from cogov.territory.models import Node
 from cogov.web.access import get_visible_or_404
+from cogov.web.actions import run_action
 
 from . import actions, exports
 from .models import Fund, JournalEntry, ProjectBudget, journal_condition
 from .selectors import balances, cached_balances
 
 router = Router(tags=["funds"])
-
-
-def _run(func: Callable[..., Any], out: Callable[[Any], Any], **kwargs: Any) -> Any:
-    try:
-        result = func(**kwargs)
-    except NotAllowed as exc:
-        return JsonResponse({"detail": exc.message, "code": exc.code}, status=403)
-    except ActionError as exc:
-        return JsonResponse(
-            {"detail": exc.message, "field": exc.field, "code": exc.code}, status=400
-        )
-    return out(result)
 
 
 def _money(value: Any) -> str:
@@ -161,7 +148,7 @@ class FundIn(Schema):
 @router.post("/funds")
 def create_fund(request: HttpRequest, body: FundIn) -> Any:
     community = get_visible_or_404(Node.objects.all(), request.user, uuid=body.community)
-    return _run(
+    return run_action(
         actions.create_fund,
         _fund_out,
         actor=request.user,
@@ -205,7 +192,7 @@ class AllocateIn(Schema):
 @router.post("/funds/{uuid}/allocate")
 def allocate(request: HttpRequest, uuid: uuid_lib.UUID, body: AllocateIn) -> Any:
     fund = _fund(request, uuid)
-    return _run(actions.allocate, _entry_out, actor=request.user, fund=fund, **body.dict())
+    return run_action(actions.allocate, _entry_out, actor=request.user, fund=fund, **body.dict())
 
 
 class BudgetIn(Schema):
@@ -222,7 +209,7 @@ class BudgetIn(Schema):
 @router.post("/funds/{uuid}/budgets")
 def open_budget(request: HttpRequest, uuid: uuid_lib.UUID, body: BudgetIn) -> Any:
     fund = _fund(request, uuid)
-    return _run(
+    return run_action(
         actions.open_project_budget, _budget_out, actor=request.user, fund=fund, **body.dict()
     )
 
@@ -234,7 +221,7 @@ class CloseIn(Schema):
 @router.post("/funds/{uuid}/close")
 def close_year(request: HttpRequest, uuid: uuid_lib.UUID, body: CloseIn) -> Any:
     fund = _fund(request, uuid)
-    return _run(
+    return run_action(
         actions.close_year,
         lambda entries: {"entries": [_entry_out(e) for e in entries]},
         actor=request.user,
@@ -257,7 +244,7 @@ class CommitIn(Schema):
 @router.post("/budgets/{uuid}/commit")
 def commit(request: HttpRequest, uuid: uuid_lib.UUID, body: CommitIn) -> Any:
     budget = _budget(request, uuid)
-    return _run(actions.commit, _entry_out, actor=request.user, budget=budget, **body.dict())
+    return run_action(actions.commit, _entry_out, actor=request.user, budget=budget, **body.dict())
 
 
 class PayIn(Schema):
@@ -271,7 +258,7 @@ class PayIn(Schema):
 @router.post("/budgets/{uuid}/pay")
 def pay(request: HttpRequest, uuid: uuid_lib.UUID, body: PayIn) -> Any:
     budget = _budget(request, uuid)
-    return _run(actions.pay, _entry_out, actor=request.user, budget=budget, **body.dict())
+    return run_action(actions.pay, _entry_out, actor=request.user, budget=budget, **body.dict())
 
 
 class RefundIn(Schema):
@@ -285,7 +272,7 @@ class RefundIn(Schema):
 @router.post("/budgets/{uuid}/refund")
 def refund(request: HttpRequest, uuid: uuid_lib.UUID, body: RefundIn) -> Any:
     budget = _budget(request, uuid)
-    return _run(actions.refund, _entry_out, actor=request.user, budget=budget, **body.dict())
+    return run_action(actions.refund, _entry_out, actor=request.user, budget=budget, **body.dict())
 
 
 class ReleaseIn(Schema):
@@ -297,7 +284,7 @@ class ReleaseIn(Schema):
 @router.post("/budgets/{uuid}/release")
 def release(request: HttpRequest, uuid: uuid_lib.UUID, body: ReleaseIn) -> Any:
     budget = _budget(request, uuid)
-    return _run(actions.release, _entry_out, actor=request.user, budget=budget, **body.dict())
+    return run_action(actions.release, _entry_out, actor=request.user, budget=budget, **body.dict())
 
 
 class ReverseIn(Schema):
@@ -310,7 +297,7 @@ def reverse(request: HttpRequest, uuid: uuid_lib.UUID, body: ReverseIn) -> Any:
     entry = get_visible_or_404(
         JournalEntry.objects.select_related("fund__community"), request.user, uuid=uuid
     )
-    return _run(actions.reverse, _entry_out, actor=request.user, entry=entry, **body.dict())
+    return run_action(actions.reverse, _entry_out, actor=request.user, entry=entry, **body.dict())
 
 
 def _period(start: dt.date | None, end: dt.date | None) -> str:

@@ -9,7 +9,6 @@ report its refusal as a message, redirect.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +26,7 @@ from cogov.core.errors import ActionError
 from cogov.core.policies import get_policy
 from cogov.territory.models import Level, Node
 from cogov.web.access import get_visible_or_404
+from cogov.web.actions import attempt
 
 from . import actions, exports
 from . import policy_kinds as pk
@@ -41,16 +41,6 @@ from .models import (
     journal_condition,
 )
 from .selectors import balances, cached_balances, journal_rows
-
-
-def _try(request: HttpRequest, func: Callable[..., Any], ok: str, **kwargs: Any) -> Any:
-    try:
-        result = func(actor=request.user, **kwargs)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-        return None
-    messages.success(request, ok)
-    return result
 
 
 def _date(request: HttpRequest, name: str) -> dt.date | None:
@@ -135,7 +125,7 @@ def fund_create(request: HttpRequest) -> HttpResponse:
         year = int(request.POST.get("year") or 0)
     except ValueError:
         year = 0
-    fund = _try(
+    fund = attempt(
         request,
         actions.create_fund,
         _("The fund is open."),
@@ -232,7 +222,7 @@ def fund_action(request: HttpRequest, uuid: Any, action: str) -> HttpResponse:
     try:
         day = _date(request, "occurred_on")
         if action == "allocate":
-            _try(
+            attempt(
                 request,
                 actions.allocate,
                 _("The allocation is recorded."),
@@ -244,7 +234,7 @@ def fund_action(request: HttpRequest, uuid: Any, action: str) -> HttpResponse:
                 voucher_no=post.get("voucher_no", ""),
             )
         elif action == "budget":
-            _try(
+            attempt(
                 request,
                 actions.open_project_budget,
                 _("The budget line is open and its amount committed."),
@@ -258,12 +248,12 @@ def fund_action(request: HttpRequest, uuid: Any, action: str) -> HttpResponse:
                 occurred_on=day,
             )
         elif action == "close":
-            _try(request, actions.close_year, _("The year is closed."), fund=fund, on=day)
+            attempt(request, actions.close_year, _("The year is closed."), fund=fund, on=day)
         elif action == "reverse":
             entry = get_visible_or_404(
                 JournalEntry.objects.filter(fund=fund), request.user, uuid=post.get("entry")
             )
-            _try(
+            attempt(
                 request,
                 actions.reverse,
                 _("The entry is reversed."),
@@ -288,7 +278,7 @@ def budget_action(request: HttpRequest, uuid: Any, action: str) -> HttpResponse:
     try:
         day = _date(request, "occurred_on")
         if action == "commit":
-            _try(
+            attempt(
                 request,
                 actions.commit,
                 _("The commitment is recorded."),
@@ -297,7 +287,7 @@ def budget_action(request: HttpRequest, uuid: Any, action: str) -> HttpResponse:
                 occurred_on=day,
             )
         elif action == "pay":
-            _try(
+            attempt(
                 request,
                 actions.pay,
                 _("The payment is recorded."),
@@ -309,7 +299,7 @@ def budget_action(request: HttpRequest, uuid: Any, action: str) -> HttpResponse:
                 memo=post.get("memo", ""),
             )
         elif action == "refund":
-            _try(
+            attempt(
                 request,
                 actions.refund,
                 _("The refund is recorded."),
@@ -321,7 +311,7 @@ def budget_action(request: HttpRequest, uuid: Any, action: str) -> HttpResponse:
                 memo=post.get("memo", ""),
             )
         elif action == "release":
-            _try(
+            attempt(
                 request,
                 actions.release,
                 _("The money is released."),

@@ -8,7 +8,6 @@ report its refusal as a message, redirect.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -26,22 +25,13 @@ from cogov.core.errors import ActionError
 from cogov.core.policies import get_policy
 from cogov.territory.models import Level, Node
 from cogov.web.access import get_visible_or_404
+from cogov.web.actions import attempt
 
 from . import actions, exports, selectors
 from .models import Account, Activity, Certificate, Redemption, RedemptionStatus, ShopItem, Signup
 from .policy_kinds import VOLUNTEER
 from .predicates import person_of
 from .scoring import yearly_score
-
-
-def _try(request: HttpRequest, func: Callable[..., Any], ok: str, **kwargs: Any) -> Any:
-    try:
-        result = func(actor=request.user, **kwargs)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-        return None
-    messages.success(request, ok)
-    return result
 
 
 def _communities(user: Any) -> list[Node]:
@@ -62,7 +52,7 @@ def my_points(request: HttpRequest) -> HttpResponse:
         account = next((a for a in accounts if str(a.uuid) == request.POST.get("account")), None)
         if account is None:
             raise Http404
-        _try(
+        attempt(
             request,
             actions.set_leaderboard_opt_in,
             _("Saved."),
@@ -137,12 +127,12 @@ def activity_action(request: HttpRequest, uuid: Any, action: str) -> HttpRespons
     activity = _activity(request, uuid)
     back = redirect("points:activity-detail", uuid=activity.uuid)
     if action == "sign-up":
-        signup = _try(request, actions.sign_up, _("Signed up."), activity=activity)
+        signup = attempt(request, actions.sign_up, _("Signed up."), activity=activity)
         if signup is not None and signup.status == "waitlisted":
             messages.info(request, _("The activity is full: you are on the waiting list."))
         return back
     if action == "cancel-activity":
-        _try(request, actions.cancel_activity, _("Activity cancelled."), activity=activity)
+        attempt(request, actions.cancel_activity, _("Activity cancelled."), activity=activity)
         return back
     signup = get_visible_or_404(
         Signup.objects.select_related("activity__community", "person").filter(activity=activity),
@@ -151,14 +141,14 @@ def activity_action(request: HttpRequest, uuid: Any, action: str) -> HttpRespons
     )
     code = request.POST.get("code", "")
     if action == "cancel":
-        _try(request, actions.cancel_signup, _("Sign-up cancelled."), signup=signup)
+        attempt(request, actions.cancel_signup, _("Sign-up cancelled."), signup=signup)
     elif action == "check-in":
-        _try(request, actions.check_in, _("Checked in."), signup=signup, code=code)
+        attempt(request, actions.check_in, _("Checked in."), signup=signup, code=code)
     elif action == "check-out":
-        _try(request, actions.check_out, _("Checked out. Thank you!"), signup=signup, code=code)
+        attempt(request, actions.check_out, _("Checked out. Thank you!"), signup=signup, code=code)
     elif action == "confirm":
         hours = _decimal(request.POST.get("hours"))
-        _try(
+        attempt(
             request,
             actions.confirm_attendance,
             _("Attendance confirmed."),
@@ -231,7 +221,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Give the start and the end."))
         else:
             tz = timezone.get_current_timezone()
-            activity = _try(
+            activity = attempt(
                 request,
                 actions.create_activity,
                 _("Activity published."),
@@ -280,7 +270,7 @@ def shop(request: HttpRequest) -> HttpResponse:
                 request.user,
                 uuid=request.POST.get("item"),
             )
-            _try(request, actions.redeem, _("Redeemed: pick it up at the shop."), item=item)
+            attempt(request, actions.redeem, _("Redeemed: pick it up at the shop."), item=item)
         else:
             redemption = get_visible_or_404(
                 Redemption.objects.select_related("item__community", "account__person"),
@@ -288,14 +278,14 @@ def shop(request: HttpRequest) -> HttpResponse:
                 uuid=request.POST.get("redemption"),
             )
             if kind == "pickup":
-                _try(
+                attempt(
                     request,
                     actions.confirm_pickup,
                     pgettext("shop", "Handed over."),
                     redemption=redemption,
                 )
             elif kind == "cancel":
-                _try(
+                attempt(
                     request,
                     actions.cancel_redemption,
                     _("Cancelled; points returned."),
@@ -370,7 +360,7 @@ def certificate_new(request: HttpRequest) -> HttpResponse:
     if start is None or end is None:
         messages.error(request, _("Give the period."))
         return redirect("points:my-points")
-    certificate = _try(
+    certificate = attempt(
         request,
         actions.issue_certificate,
         _("Certificate issued."),

@@ -15,27 +15,16 @@ from django.http import Http404, HttpRequest, JsonResponse
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from cogov.core.errors import ActionError, NotAllowed
 from cogov.organizations.models import Organization
 from cogov.territory.models import Node
 from cogov.web.access import get_visible_or_404
+from cogov.web.actions import run_action
 
 from . import actions, integrity
 from .models import Elector, Vote
 from .thresholds import Result
 
 router = Router(tags=["voting"])
-
-
-def _run(func: Callable[..., Any], **kwargs: Any) -> Any:
-    try:
-        return func(**kwargs)
-    except NotAllowed as exc:
-        return JsonResponse({"detail": exc.message, "code": exc.code}, status=403)
-    except ActionError as exc:
-        return JsonResponse(
-            {"detail": exc.message, "field": exc.field, "code": exc.code}, status=400
-        )
 
 
 def _vote(request: HttpRequest, uuid: uuid_lib.UUID) -> Vote:
@@ -129,7 +118,9 @@ def create_vote(request: HttpRequest, payload: VoteIn) -> Any:
         if org is None:
             raise HttpError(400, "organization: no such organization")
     data = payload.dict(exclude={"node", "organization"})
-    result = _run(actions.create_vote, actor=request.user, node=node, organization=org, **data)
+    result = run_action(
+        actions.create_vote, actor=request.user, node=node, organization=org, **data
+    )
     if isinstance(result, JsonResponse):
         return result
     return 201, _out(result)
@@ -145,7 +136,7 @@ def vote_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> Any:
 
 def _step(request: HttpRequest, uuid: uuid_lib.UUID, func: Callable[..., Any]) -> Any:
     vote = _vote(request, uuid)
-    result = _run(func, actor=request.user, vote=vote)
+    result = run_action(func, actor=request.user, vote=vote)
     return result if isinstance(result, JsonResponse) else _out(result)
 
 
@@ -173,7 +164,7 @@ def cast(request: HttpRequest, uuid: uuid_lib.UUID, payload: CastIn) -> Any:
     elector = None
     if payload.elector:
         elector = Elector.objects.filter(vote=vote, key=payload.elector).first()
-    result = _run(
+    result = run_action(
         actions.cast_ballot, actor=request.user, vote=vote, choice=payload.choice, elector=elector
     )
     if isinstance(result, JsonResponse):

@@ -11,9 +11,11 @@ from ninja import File, Form, Query, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from cogov.web.actions import run_action
+
 from .. import actions
 from ..models import Case, Category
-from .common import _case, _case_out, _category, _detail, _org, _respond, _run, router
+from .common import _case, _case_out, _category, _detail, _org, _respond, router
 from .schemas import (
     AnswerIn,
     CaseDetailOut,
@@ -60,7 +62,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Any:
         if building is None:
             raise HttpError(400, "building: no such building")
     data = payload.dict(exclude={"category", "building"})
-    result = _run(
+    result = run_action(
         actions.report_case,
         actor=request.user,
         category=_category(payload.category),
@@ -127,7 +129,9 @@ def _simple(path: str, func: Callable[..., Any], schema: type[Schema]) -> None:
     """POST /cases/{uuid}/<path>: run one action with the body's fields."""
 
     def endpoint(request: HttpRequest, uuid: uuid_lib.UUID, payload: Any) -> Any:
-        return _respond(_run(func, actor=request.user, case=_case(request, uuid), **payload.dict()))
+        return _respond(
+            run_action(func, actor=request.user, case=_case(request, uuid), **payload.dict())
+        )
 
     # The body schema is set here, not as a forward reference ninja could not resolve.
     endpoint.__annotations__["payload"] = schema
@@ -160,7 +164,7 @@ def case_verify(request: HttpRequest, uuid: uuid_lib.UUID, payload: VerifyIn) ->
     case = _case(request, uuid)
     category = _category(payload.category) if payload.category else None
     return _respond(
-        _run(
+        run_action(
             actions.verify_case,
             actor=request.user,
             case=case,
@@ -177,7 +181,7 @@ def case_dispatch(request: HttpRequest, uuid: uuid_lib.UUID, payload: DispatchIn
     lead = _org(payload.lead, "lead") if payload.lead else None
     co = [_org(u, "co_handlers") for u in payload.co_handlers]
     return _respond(
-        _run(
+        run_action(
             actions.dispatch_case,
             actor=request.user,
             case=case,
@@ -193,7 +197,9 @@ def case_merge(request: HttpRequest, uuid: uuid_lib.UUID, payload: MergeIn) -> A
     case = _case(request, uuid)
     into = _case(request, payload.into)
     return _respond(
-        _run(actions.merge_duplicate, actor=request.user, case=case, into=into, note=payload.note)
+        run_action(
+            actions.merge_duplicate, actor=request.user, case=case, into=into, note=payload.note
+        )
     )
 
 
@@ -206,7 +212,9 @@ def case_handle_on_spot(
 ) -> Any:  # type: ignore[type-arg]
     case = _case(request, uuid)
     return _respond(
-        _run(actions.handle_on_the_spot, actor=request.user, case=case, note=note, photos=photos)
+        run_action(
+            actions.handle_on_the_spot, actor=request.user, case=case, note=note, photos=photos
+        )
     )
 
 
@@ -218,5 +226,7 @@ def case_attach(
     files: File[list[UploadedFile]],
 ) -> Any:  # type: ignore[type-arg]
     case = _case(request, uuid)
-    result = _run(actions.attach_files, actor=request.user, case=case, stage=stage, files=files)
+    result = run_action(
+        actions.attach_files, actor=request.user, case=case, stage=stage, files=files
+    )
     return result if isinstance(result, HttpResponse) else _detail(case)

@@ -4,32 +4,18 @@ lookups as 404, and the JSON shapes of a case."""
 from __future__ import annotations
 
 import uuid as uuid_lib
-from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Router
 from ninja.errors import HttpError
 
-from cogov.core.errors import ActionError, NotAllowed
 from cogov.organizations.models import Organization
 from cogov.web.access import get_visible_or_404
 
 from ..models import Case, Category
 
 router = Router(tags=["cases"])
-
-
-def _run(func: Callable[..., Any], **kwargs: Any) -> Any:
-    """Call an action; turn its refusals into 403 / 400 answers."""
-    try:
-        return func(**kwargs)
-    except NotAllowed as exc:
-        return JsonResponse({"detail": exc.message, "code": exc.code}, status=403)
-    except ActionError as exc:
-        return JsonResponse(
-            {"detail": exc.message, "field": exc.field, "code": exc.code}, status=400
-        )
 
 
 def _case(request: HttpRequest, uuid: uuid_lib.UUID) -> Case:

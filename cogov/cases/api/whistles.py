@@ -12,12 +12,13 @@ from ninja.errors import HttpError
 from cogov.core.metrics import Period
 from cogov.organizations.models import Organization
 from cogov.web.access import get_visible_or_404
+from cogov.web.actions import run_action
 
 from .. import actions
 from ..metrics import department_scorecard
 from ..models import Whistle, WhistleReport
 from ..policy_kinds import Span
-from .common import _case, _org, _org_ref, _run, router
+from .common import _case, _org, _org_ref, router
 from .schemas import NoteIn, RatingIn, ScorecardOut, WhistleIn, WhistleOut
 
 
@@ -65,7 +66,7 @@ def create_whistle(request: HttpRequest, payload: WhistleIn) -> Any:
         if payload.report_within_minutes
         else None
     )
-    result = _run(
+    result = run_action(
         actions.blow_whistle,
         actor=request.user,
         street=street,
@@ -111,14 +112,16 @@ def whistle_report(
     mine = [r for r in reports if request.user.has_perm("cases.report_to_whistle", r)]
     if not mine:
         return JsonResponse({"detail": "not allowed", "code": "forbidden"}, status=403)
-    result = _run(actions.department_report, actor=request.user, report=mine[0], note=payload.note)
+    result = run_action(
+        actions.department_report, actor=request.user, report=mine[0], note=payload.note
+    )
     return result if isinstance(result, HttpResponse) else _whistle_out(_whistle(request, uuid))
 
 
 @router.post("/whistles/{uuid}/no-shows", response=WhistleOut)
 def whistle_no_shows(request: HttpRequest, uuid: uuid_lib.UUID) -> Any:
     whistle = _whistle(request, uuid)
-    result = _run(actions.record_no_shows, actor=request.user, whistle=whistle)
+    result = run_action(actions.record_no_shows, actor=request.user, whistle=whistle)
     return result if isinstance(result, HttpResponse) else _whistle_out(_whistle(request, uuid))
 
 
@@ -126,7 +129,7 @@ def whistle_no_shows(request: HttpRequest, uuid: uuid_lib.UUID) -> Any:
 def whistle_rate(request: HttpRequest, uuid: uuid_lib.UUID, payload: RatingIn) -> Any:
     whistle = _whistle(request, uuid)
     data = payload.dict(exclude={"department"})
-    result = _run(
+    result = run_action(
         actions.rate_department,
         actor=request.user,
         whistle=whistle,

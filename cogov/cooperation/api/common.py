@@ -12,24 +12,16 @@ from django.http import JsonResponse
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from cogov.core.errors import ActionError, NotAllowed
+from cogov.web.actions import run_action_with_conflicts
 
 router = Router(tags=["cooperation"])
 
 T = TypeVar("T")
 
 
-def _run(func: Callable[..., Any], **kwargs: Any) -> Any:
-    """Call an action; refusals become 403 / 409 / 400 answers."""
-    try:
-        return func(**kwargs)
-    except NotAllowed as exc:
-        return JsonResponse({"detail": exc.message, "code": exc.code}, status=403)
-    except ActionError as exc:
-        status = 409 if exc.code == "taken" else 400
-        return JsonResponse(
-            {"detail": exc.message, "field": exc.field, "code": exc.code}, status=status
-        )
+def _run(func: Callable[..., Any], /, **kwargs: Any) -> Any:
+    """Call an action; a claim on something already taken answers 409."""
+    return run_action_with_conflicts(("taken",), func, **kwargs)
 
 
 def _failed(result: Any) -> bool:

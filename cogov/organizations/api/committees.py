@@ -13,9 +13,11 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.utils import timezone
 from ninja import Field, Schema
 
+from cogov.web.actions import run_action
+
 from .. import actions, selectors
 from ..models import Agreement, AgreementReview, JointCommittee
-from .common import _committee, _ok, _org, _run, router
+from .common import _committee, _ok, _org, router
 
 
 class SlotOut(Schema):
@@ -117,7 +119,7 @@ class UnitIn(Schema):
 @router.post("/committees/{uuid:uuid}/units", tags=["joint committee"])
 def committee_add_unit(request: HttpRequest, uuid: uuid_lib.UUID, payload: UnitIn) -> Any:
     c = _committee(request, uuid)
-    return _run(
+    return run_action(
         actions.add_unit,
         _ok,
         actor=request.user,
@@ -142,7 +144,7 @@ def committee_remove_unit(
     row = c.units.filter(unit__uuid=unit_uuid).select_related("unit").first()
     if row is None:
         raise Http404("not found")
-    return _run(
+    return run_action(
         actions.remove_unit,
         _ok,
         actor=request.user,
@@ -160,7 +162,7 @@ class YearIn(Schema):
 def committee_generate_rotation(request: HttpRequest, uuid: uuid_lib.UUID, payload: YearIn) -> Any:
     """Generate (or complete) the year's rotation calendar."""
     c = _committee(request, uuid)
-    return _run(
+    return run_action(
         actions.generate_rotation,
         lambda slots: {"periods": len(slots)},
         actor=request.user,
@@ -188,13 +190,15 @@ def committee_slot(
     if slot is None:
         raise Http404("not found")
     if payload.action == "plan":
-        return _run(
+        return run_action(
             actions.set_activity_plan, _ok, actor=request.user, slot=slot, plan=payload.text
         )
     if payload.action == "start":
-        return _run(actions.start_chair, _ok, actor=request.user, slot=slot)
+        return run_action(actions.start_chair, _ok, actor=request.user, slot=slot)
     if payload.action == "hand_over":
-        return _run(actions.hand_over, _ok, actor=request.user, slot=slot, summary=payload.text)
+        return run_action(
+            actions.hand_over, _ok, actor=request.user, slot=slot, summary=payload.text
+        )
     return JsonResponse({"detail": "unknown action", "field": "action"}, status=400)
 
 
@@ -207,7 +211,7 @@ class MeetingIn(Schema):
 @router.post("/committees/{uuid:uuid}/meetings", tags=["joint committee"])
 def committee_meeting(request: HttpRequest, uuid: uuid_lib.UUID, payload: MeetingIn) -> Any:
     c = _committee(request, uuid)
-    return _run(
+    return run_action(
         actions.convene_meeting,
         lambda m: {"uuid": str(m.uuid)},
         actor=request.user,
@@ -229,7 +233,7 @@ class DecisionIn(Schema):
 def committee_decision(request: HttpRequest, uuid: uuid_lib.UUID, payload: DecisionIn) -> Any:
     """Put a matter to the committee's members (a vote of the voting app, "body" electorate)."""
     c = _committee(request, uuid)
-    return _run(
+    return run_action(
         actions.propose_decision,
         lambda d: {"uuid": str(d.uuid), "vote": str(d.vote_uuid)},
         actor=request.user,
@@ -253,7 +257,7 @@ class AgreementIn(Schema):
 @router.post("/committees/{uuid:uuid}/agreements", tags=["joint committee"])
 def committee_agreement(request: HttpRequest, uuid: uuid_lib.UUID, payload: AgreementIn) -> Any:
     c = _committee(request, uuid)
-    return _run(
+    return run_action(
         actions.sign_agreement,
         lambda a: {"uuid": str(a.uuid)},
         actor=request.user,
@@ -282,7 +286,7 @@ def _agreement(request: HttpRequest, uuid: uuid_lib.UUID) -> Agreement:
 
 @router.post("/agreements/{uuid:uuid}/reviews", tags=["joint committee"])
 def agreement_open_review(request: HttpRequest, uuid: uuid_lib.UUID, payload: YearIn) -> Any:
-    return _run(
+    return run_action(
         actions.open_review,
         lambda r: {"uuid": str(r.uuid)},
         actor=request.user,
@@ -310,11 +314,11 @@ def agreement_review(request: HttpRequest, uuid: uuid_lib.UUID, payload: ReviewI
         raise Http404("not found")
     out = lambda r: {"status": r.status}  # noqa: E731
     if payload.action == "submit":
-        return _run(
+        return run_action(
             actions.submit_review, out, actor=request.user, review=review, self_report=payload.text
         )
     if payload.action in ("conclude", "return"):
-        return _run(
+        return run_action(
             actions.conclude_review,
             out,
             actor=request.user,

@@ -5,30 +5,16 @@ missing alike."""
 from __future__ import annotations
 
 import uuid as uuid_lib
-from collections.abc import Callable
 from typing import Any
 
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest
 from ninja import Router
 
-from cogov.core.errors import ActionError, NotAllowed
 from cogov.territory.models import Level, Node
 
 from ..models import JointCommittee, Organization
 
 router = Router(tags=["organizations"])
-
-
-def _run(func: Callable[..., Any], out: Callable[[Any], Any], **kwargs: Any) -> Any:
-    try:
-        result = func(**kwargs)
-    except NotAllowed as exc:
-        return JsonResponse({"detail": exc.message, "code": exc.code}, status=403)
-    except ActionError as exc:
-        return JsonResponse(
-            {"detail": exc.message, "field": exc.field, "code": exc.code}, status=400
-        )
-    return out(result)
 
 
 def _committee(request: HttpRequest, uuid: uuid_lib.UUID) -> JointCommittee:

@@ -14,10 +14,11 @@ from django.http import Http404, HttpRequest, JsonResponse
 from ninja import Field, Schema
 
 from cogov.territory.models import Level, Node
+from cogov.web.actions import run_action
 
 from .. import actions, selectors
 from ..models import Organization, Report, ServicePost, ServiceRecord
-from .common import _community, _member, _org, _run, router
+from .common import _community, _member, _org, router
 
 
 class ReportOut(Schema):
@@ -75,7 +76,7 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Any:
         raise Http404("not found")
     out = lambda r: _report_out(r)  # noqa: E731
     if payload.unit is not None:
-        return _run(
+        return run_action(
             actions.register_unit,
             out,
             actor=request.user,
@@ -84,7 +85,7 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Any:
             note=payload.note,
         )
     if payload.member is not None:
-        return _run(
+        return run_action(
             actions.register_member,
             out,
             actor=request.user,
@@ -119,7 +120,7 @@ def report_act(request: HttpRequest, uuid: uuid_lib.UUID, payload: NoteIn) -> An
     func = funcs.get(payload.action)
     if func is None:
         return JsonResponse({"detail": "unknown action", "field": "action"}, status=400)
-    return _run(func, _report_out, actor=request.user, report=report, note=payload.note)
+    return run_action(func, _report_out, actor=request.user, report=report, note=payload.note)
 
 
 class PostOut(Schema):
@@ -162,7 +163,7 @@ class PostIn(Schema):
 
 @router.post("/posts", tags=["双报到"])
 def post_create(request: HttpRequest, payload: PostIn) -> Any:
-    return _run(
+    return run_action(
         actions.publish_post,
         _post_out,
         actor=request.user,
@@ -189,7 +190,7 @@ def post_claim(request: HttpRequest, uuid: uuid_lib.UUID, payload: ClaimIn) -> A
     )
     if post is None:
         raise Http404("not found")
-    return _run(
+    return run_action(
         actions.claim_post,
         lambda c: _post_out(c.post),
         actor=request.user,
@@ -217,7 +218,7 @@ def record_create(request: HttpRequest, payload: RecordIn) -> Any:
         post = ServicePost.objects.visible_to(request.user).filter(uuid=payload.post).first()
         if post is None:
             raise Http404("not found")
-    return _run(
+    return run_action(
         actions.log_service,
         lambda r: {"uuid": str(r.uuid), "status": r.status},
         actor=request.user,
@@ -245,7 +246,7 @@ def record_confirm(request: HttpRequest, uuid: uuid_lib.UUID, payload: ConfirmIn
     )
     if rec is None:
         raise Http404("not found")
-    return _run(
+    return run_action(
         actions.confirm_service,
         lambda r: {"uuid": str(r.uuid), "status": r.status},
         actor=request.user,
@@ -321,7 +322,7 @@ class AppraisalIn(Schema):
 def appraisal_create(request: HttpRequest, payload: AppraisalIn) -> Any:
     """Rate a member for a year. 400 with field "grade" when the member has not reported and
     the grade needs a report (合格 and above by default)."""
-    return _run(
+    return run_action(
         actions.appraise_member,
         lambda a: {"uuid": str(a.uuid), "grade": a.grade},
         actor=request.user,

@@ -3,7 +3,6 @@ agreements) and of a unit (what it pledged and delivered)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -15,22 +14,12 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cogov.core.errors import ActionError
 from cogov.web.access import get_visible_or_404
+from cogov.web.actions import attempt
 
 from .. import actions, selectors
 from ..models import JointCommittee, Organization
 from .directory import _may_browse
-
-
-def _try(request: HttpRequest, func: Callable[..., Any], ok: str, **kwargs: Any) -> Any:
-    try:
-        result = func(actor=request.user, **kwargs)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-        return None
-    messages.success(request, ok)
-    return result
 
 
 def _year(request: HttpRequest) -> int:
@@ -83,7 +72,7 @@ def committee_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
 @require_POST
 def committee_create(request: HttpRequest, uuid: Any) -> HttpResponse:
     org = get_visible_or_404(Organization.objects.select_related("node"), request.user, uuid=uuid)
-    committee = _try(
+    committee = attempt(
         request, actions.create_committee, _("The joint committee is set up."), organization=org
     )
     if committee is None:
@@ -105,7 +94,7 @@ def committee_rotation(request: HttpRequest, uuid: Any) -> HttpResponse:
             y = int(year)
         except ValueError:
             raise Http404 from None
-        _try(
+        attempt(
             request,
             actions.generate_rotation,
             _("The rotation calendar is ready."),
@@ -125,11 +114,11 @@ def committee_rotation(request: HttpRequest, uuid: Any) -> HttpResponse:
         raise Http404
     text = request.POST.get("text", "")
     if action == "plan":
-        _try(request, actions.set_activity_plan, _("Plan saved."), slot=slot, plan=text)
+        attempt(request, actions.set_activity_plan, _("Plan saved."), slot=slot, plan=text)
     elif action == "start":
-        _try(request, actions.start_chair, _("Your unit has the chair."), slot=slot)
+        attempt(request, actions.start_chair, _("Your unit has the chair."), slot=slot)
     elif action == "hand_over":
-        _try(request, actions.hand_over, _("Handed over."), slot=slot, summary=text)
+        attempt(request, actions.hand_over, _("Handed over."), slot=slot, summary=text)
     else:
         raise Http404
     return redirect(f"{request.path.rsplit('rotation/', 1)[0]}?year={slot.starts_on.year}")
@@ -147,7 +136,7 @@ def committee_meeting(request: HttpRequest, uuid: Any) -> HttpResponse:
     else:
         if timezone.is_naive(at):
             at = timezone.make_aware(at)
-        _try(
+        attempt(
             request,
             actions.convene_meeting,
             _("The meeting is called."),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from cogov.accounts.scopes import reach
 from cogov.core.policies import get_policy
 from cogov.territory.models import Level, Node
+from cogov.web.actions import attempt
 
 from .. import actions, selectors
 from ..models import (
@@ -34,7 +35,7 @@ from ..models import (
     ServiceRecord,
 )
 from ..policy_kinds import REPORTING
-from .committee import _try, _year
+from .committee import _year
 
 
 def _uuid(value: str | None) -> uuid_lib.UUID:
@@ -93,7 +94,7 @@ def my_reporting(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         what = request.POST.get("what", "")
         if what == "member" and member is not None and home is not None:
-            _try(
+            attempt(
                 request,
                 actions.register_member,
                 _("Sent. The community will confirm."),
@@ -105,7 +106,7 @@ def my_reporting(request: HttpRequest) -> HttpResponse:
             unit = next((u for u in units if str(u.uuid) == request.POST.get("unit")), None)
             if unit is None:
                 raise Http404
-            _try(
+            attempt(
                 request,
                 actions.register_unit,
                 _("Sent. The community will confirm."),
@@ -121,7 +122,7 @@ def my_reporting(request: HttpRequest) -> HttpResponse:
             )
             if report is None:
                 raise Http404
-            _try(request, actions.re_report, _("Re-reported."), report=report)
+            attempt(request, actions.re_report, _("Re-reported."), report=report)
         return redirect("organizations:my-reporting")
     reports = Report.objects.filter(member__person__user=user.pk) | Report.objects.filter(
         unit__in=units
@@ -155,16 +156,16 @@ def reporting_desk(request: HttpRequest, uuid: Any) -> HttpResponse:
             if report is None:
                 raise Http404
             if action == "confirm":
-                _try(request, actions.confirm_report, _("Confirmed."), report=report, note=note)
+                attempt(request, actions.confirm_report, _("Confirmed."), report=report, note=note)
             else:
-                _try(request, actions.reject_report, _("Returned."), report=report, note=note)
+                attempt(request, actions.reject_report, _("Returned."), report=report, note=note)
         elif kind == "record":
             rec = ServiceRecord.objects.filter(
                 community=community, uuid=_uuid(request.POST.get("uuid"))
             ).first()
             if rec is None:
                 raise Http404
-            _try(
+            attempt(
                 request,
                 actions.confirm_service,
                 _("Recorded."),
@@ -208,7 +209,7 @@ def posts(request: HttpRequest, uuid: Any) -> HttpResponse:
                 capacity = int(request.POST.get("capacity", "0"))
             except ValueError:
                 capacity = 0
-            _try(
+            attempt(
                 request,
                 actions.publish_post,
                 _("Published."),
@@ -222,7 +223,7 @@ def posts(request: HttpRequest, uuid: Any) -> HttpResponse:
             post = visible.filter(uuid=_uuid(request.POST.get("post"))).first()
             if post is None or member is None:
                 raise Http404
-            _try(request, actions.claim_post, _("The place is yours."), post=post, member=member)
+            attempt(request, actions.claim_post, _("The place is yours."), post=post, member=member)
         elif request.POST.get("action") == "log":
             served_on = parse_date(request.POST.get("served_on", "") or "")
             if member is None or served_on is None:
@@ -233,7 +234,7 @@ def posts(request: HttpRequest, uuid: Any) -> HttpResponse:
                     if request.POST.get("post")
                     else None
                 )
-                _try(
+                attempt(
                     request,
                     actions.log_service,
                     _("Hours sent for confirmation."),
@@ -341,7 +342,7 @@ def appraisal(request: HttpRequest, uuid: Any) -> HttpResponse:
         member = PartyMember.objects.filter(uuid=_uuid(request.POST.get("member"))).first()
         if member is None:
             raise Http404
-        _try(
+        attempt(
             request,
             actions.appraise_member,
             _("Rated."),

@@ -12,10 +12,11 @@ from ninja import Schema
 from ninja.errors import HttpError
 
 from cogov.web.access import get_visible_or_404
+from cogov.web.actions import run_action
 
 from .. import actions, selectors
 from ..models import Account, Entry
-from .common import Reason, _run, router
+from .common import Reason, router
 
 
 def _account_out(a: Account) -> dict[str, Any]:
@@ -67,7 +68,7 @@ def opt_in(request: HttpRequest, uuid: uuid_lib.UUID, body: OptIn) -> Any:
     account = get_visible_or_404(
         Account.objects.select_related("community"), request.user, uuid=uuid
     )
-    return _run(
+    return run_action(
         actions.set_leaderboard_opt_in,
         _account_out,
         actor=request.user,
@@ -86,7 +87,7 @@ def adjust(request: HttpRequest, uuid: uuid_lib.UUID, body: Amount) -> Any:
     account = get_visible_or_404(
         Account.objects.select_related("community"), request.user, uuid=uuid
     )
-    return _run(
+    return run_action(
         actions.adjust,
         _entry_out,
         actor=request.user,
@@ -101,7 +102,7 @@ def reverse(request: HttpRequest, uuid: uuid_lib.UUID, body: Reason) -> Any:
     entry = get_visible_or_404(
         Entry.objects.select_related("account__community"), request.user, uuid=uuid
     )
-    return _run(
+    return run_action(
         actions.reverse_entry, _entry_out, actor=request.user, entry=entry, reason=body.reason
     )
 
@@ -138,7 +139,7 @@ def transfer(request: HttpRequest, uuid: uuid_lib.UUID, body: TransferIn) -> Any
     recipient = Person.objects.filter(uuid=body.recipient).first()
     if recipient is None:
         raise HttpError(400, "recipient: no such person")
-    return _run(
+    return run_action(
         actions.transfer_time,
         lambda pair: {"out": _entry_out(pair[0]), "in": pair[1].uuid},
         actor=request.user,
@@ -159,7 +160,7 @@ def spend(request: HttpRequest, uuid: uuid_lib.UUID, body: SpendIn) -> Any:
     account = get_visible_or_404(
         Account.objects.select_related("person", "community"), request.user, uuid=uuid
     )
-    return _run(
+    return run_action(
         actions.spend_time,
         _entry_out,
         actor=request.user,

@@ -14,10 +14,11 @@ from ninja import Schema
 from ninja.errors import HttpError
 
 from cogov.web.access import get_visible_or_404
+from cogov.web.actions import run_action
 
 from .. import actions, selectors
 from ..models import Activity, Signup
-from .common import _run, router
+from .common import router
 
 
 def _activity_out(a: Activity) -> dict[str, Any]:
@@ -78,7 +79,7 @@ def create_activity(request: HttpRequest, body: ActivityIn) -> Any:
         organizer = Organization.objects.filter(uuid=body.organizer).first()
         if organizer is None:
             raise HttpError(400, "organizer: no such organization")
-    return _run(
+    return run_action(
         actions.create_activity,
         _activity_out,
         actor=request.user,
@@ -113,7 +114,7 @@ def activity_detail(request: HttpRequest, uuid: uuid_lib.UUID) -> Any:
 @router.post("/activities/{uuid}/signup")
 def sign_up(request: HttpRequest, uuid: uuid_lib.UUID) -> Any:
     activity = _activity(request, uuid)
-    return _run(actions.sign_up, _signup_out, actor=request.user, activity=activity)
+    return run_action(actions.sign_up, _signup_out, actor=request.user, activity=activity)
 
 
 @router.get("/activities/{uuid}/code")
@@ -121,7 +122,7 @@ def code(request: HttpRequest, uuid: uuid_lib.UUID, purpose: str = "in") -> Any:
     activity = _activity(request, uuid)
     if purpose not in {"in", "out"}:
         raise HttpError(400, "purpose: in or out")
-    return _run(
+    return run_action(
         actions.current_code,
         lambda r: {"code": r[0], "seconds_left": r[1], "purpose": purpose},
         actor=request.user,
@@ -147,19 +148,23 @@ def cancel_signup(request: HttpRequest, uuid: uuid_lib.UUID) -> Any:
         signup.refresh_from_db()
         return {**_signup_out(signup), "promoted": promoted.uuid if promoted else None}
 
-    return _run(actions.cancel_signup, out, actor=request.user, signup=signup)
+    return run_action(actions.cancel_signup, out, actor=request.user, signup=signup)
 
 
 @router.post("/signups/{uuid}/check-in")
 def check_in(request: HttpRequest, uuid: uuid_lib.UUID, body: CodeIn) -> Any:
     signup = _signup(request, uuid)
-    return _run(actions.check_in, _signup_out, actor=request.user, signup=signup, code=body.code)
+    return run_action(
+        actions.check_in, _signup_out, actor=request.user, signup=signup, code=body.code
+    )
 
 
 @router.post("/signups/{uuid}/check-out")
 def check_out(request: HttpRequest, uuid: uuid_lib.UUID, body: CodeIn) -> Any:
     signup = _signup(request, uuid)
-    return _run(actions.check_out, _signup_out, actor=request.user, signup=signup, code=body.code)
+    return run_action(
+        actions.check_out, _signup_out, actor=request.user, signup=signup, code=body.code
+    )
 
 
 class ConfirmIn(Schema):
@@ -169,7 +174,7 @@ class ConfirmIn(Schema):
 @router.post("/signups/{uuid}/confirm")
 def confirm(request: HttpRequest, uuid: uuid_lib.UUID, body: ConfirmIn) -> Any:
     signup = _signup(request, uuid)
-    return _run(
+    return run_action(
         actions.confirm_attendance, _signup_out, actor=request.user, signup=signup, hours=body.hours
     )
 
@@ -179,7 +184,7 @@ def award(request: HttpRequest, uuid: uuid_lib.UUID) -> Any:
     signup = _signup(request, uuid)
     if not request.user.has_perm("points.manage_activity", signup.activity):
         return JsonResponse({"detail": "you may not do this", "code": "forbidden"}, status=403)
-    return _run(
+    return run_action(
         actions.award,
         lambda pair: {"entries": [e.uuid for e in pair if e is not None]},
         actor=request.user,

@@ -13,11 +13,12 @@ from ninja import Schema
 from ninja.errors import HttpError
 
 from cogov.web.access import get_visible_or_404
+from cogov.web.actions import run_action
 
 from .. import actions
 from ..models import Certificate
 from ..predicates import person_of
-from .common import _run, router
+from .common import router
 
 
 def _certificate_out(c: Certificate) -> dict[str, Any]:
@@ -55,7 +56,7 @@ def issue_certificate(request: HttpRequest, body: CertificateIn) -> Any:
         person = person_of(request.user)
         if person is None:
             raise HttpError(400, "person: your account is not linked to a resident record")
-    return _run(
+    return run_action(
         actions.issue_certificate,
         _certificate_out,
         actor=request.user,

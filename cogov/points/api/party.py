@@ -14,11 +14,12 @@ from ninja import Schema
 from ninja.errors import HttpError
 
 from cogov.web.access import get_visible_or_404
+from cogov.web.actions import run_action
 
 from .. import actions
 from ..models import PartyRecord
 from ..scoring import yearly_score
-from .common import _run, router
+from .common import router
 
 
 def _member(request: HttpRequest, uuid: uuid_lib.UUID) -> Any:
@@ -70,7 +71,7 @@ def _record_out(r: PartyRecord) -> dict[str, Any]:
 @router.post("/party/{uuid}/records")
 def claim(request: HttpRequest, uuid: uuid_lib.UUID, body: ClaimIn) -> Any:
     member = _member(request, uuid)
-    return _run(
+    return run_action(
         actions.claim_party_record,
         _record_out,
         actor=request.user,
@@ -91,7 +92,7 @@ class DecisionIn(Schema):
 def decide(request: HttpRequest, uuid: uuid_lib.UUID, body: DecisionIn) -> Any:
     qs = PartyRecord.objects.select_related("member__branch__node", "member__person")
     record = get_visible_or_404(qs, request.user, uuid=uuid)
-    return _run(
+    return run_action(
         actions.decide_party_record,
         _record_out,
         actor=request.user,

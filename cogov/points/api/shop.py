@@ -11,10 +11,11 @@ from django.http import HttpRequest
 from ninja import Schema
 
 from cogov.web.access import get_visible_or_404
+from cogov.web.actions import run_action
 
 from .. import actions
 from ..models import Redemption, ShopItem
-from .common import Reason, _run, router
+from .common import Reason, router
 
 
 def _item_out(i: ShopItem) -> dict[str, Any]:
@@ -50,7 +51,7 @@ def create_item(request: HttpRequest, body: ItemIn) -> Any:
     from cogov.territory.models import Node
 
     community = get_visible_or_404(Node.objects.all(), request.user, uuid=body.community)
-    return _run(
+    return run_action(
         actions.create_item,
         _item_out,
         actor=request.user,
@@ -65,7 +66,7 @@ def create_item(request: HttpRequest, body: ItemIn) -> Any:
 @router.post("/shop/items/{uuid}/redeem")
 def redeem(request: HttpRequest, uuid: uuid_lib.UUID) -> Any:
     item = get_visible_or_404(ShopItem.objects.select_related("community"), request.user, uuid=uuid)
-    return _run(actions.redeem, _redemption_out, actor=request.user, item=item)
+    return run_action(actions.redeem, _redemption_out, actor=request.user, item=item)
 
 
 def _redemption(request: HttpRequest, uuid: uuid_lib.UUID) -> Redemption:
@@ -82,13 +83,15 @@ def redemptions(request: HttpRequest) -> Any:
 @router.post("/shop/redemptions/{uuid}/pickup")
 def pickup(request: HttpRequest, uuid: uuid_lib.UUID) -> Any:
     redemption = _redemption(request, uuid)
-    return _run(actions.confirm_pickup, _redemption_out, actor=request.user, redemption=redemption)
+    return run_action(
+        actions.confirm_pickup, _redemption_out, actor=request.user, redemption=redemption
+    )
 
 
 @router.post("/shop/redemptions/{uuid}/cancel")
 def cancel_redemption(request: HttpRequest, uuid: uuid_lib.UUID, body: Reason) -> Any:
     redemption = _redemption(request, uuid)
-    return _run(
+    return run_action(
         actions.cancel_redemption,
         _redemption_out,
         actor=request.user,
