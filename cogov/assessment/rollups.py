@@ -70,14 +70,17 @@ def mark_dirty(node: Any, period: Period, metric_prefix: str = "") -> int:
     return rows.update(dirty=True, stamp=F("stamp") + 1)
 
 
+Cell = tuple[int, Period]  # (node pk, period)
+
+
 def _store_many(
-    key: str, nodes: list[Any], period: Period, rows: dict[int, Rollup]
-) -> dict[int, Decimal | None]:
-    """Recompute `key` for `nodes` over `period` in one batch (`registry.compute_many`) and
-    store each value unless its row's stamp moved meanwhile. `rows` holds the rows already
-    read ({node pk: row}); the missing ones are created dirty first, so their stamps are
-    noted before the computation."""
-    missing = [n for n in nodes if n.pk not in rows]
+    key: str, nodes: list[Any], periods: list[Period], rows: dict[Cell, Rollup]
+) -> dict[Cell, Decimal | None]:
+    """Recompute `key` for every node and period in one batch (`registry.compute_series`) and
+    store each value unless its row's stamp moved meanwhile. `rows` holds the rows already read;
+    the missing ones are created dirty first, so their stamps are noted before the
+    computation."""
+    missing = [(n, p) for n in nodes for p in periods if (n.pk, p) not in rows]
     if missing:
         now = timezone.now()
         Rollup.objects.bulk_create(
@@ -85,50 +88,56 @@ def _store_many(
                 Rollup(
                     metric=key,
                     node=n,
-                    period_start=period.start,
-                    period_end=period.end,
+                    period_start=p.start,
+                    period_end=p.end,
                     computed_at=now,
                     dirty=True,
                 )
-                for n in missing
+                for n, p in missing
             ],
             ignore_conflicts=True,  # some created meanwhile by a concurrent reader
         )
-        rows = {**rows}
-        for row in Rollup.objects.filter(
-            metric=key, node__in=missing, period_start=period.start, period_end=period.end
-        ):
-            rows[row.node_id] = row
-    stamps = {n.pk: rows[n.pk].stamp for n in nodes}
-    computed = registry.compute_many(key, nodes, period)
+        rows = {**rows, **_read(key, [n for n, _p in missing], [p for _n, p in missing])}
+    stamps = {cell: rows[cell].stamp for cell in ((n.pk, p) for n in nodes for p in periods)}
+    computed = registry.compute_series(key, nodes, periods)
     now = timezone.now()
+    out: dict[Cell, Decimal | None] = {}
     for n in nodes:
-        Rollup.objects.filter(pk=rows[n.pk].pk, stamp=stamps[n.pk]).update(
-            value=computed[n.pk], computed_at=now, dirty=False
-        )
-    return computed
+        for p, value in zip(periods, computed[n.pk], strict=True):
+            out[(n.pk, p)] = value
+            Rollup.objects.filter(pk=rows[(n.pk, p)].pk, stamp=stamps[(n.pk, p)]).update(
+                value=value, computed_at=now, dirty=False
+            )
+    return out
 
 
-def _store(key: str, node: Any, period: Period, row: Rollup | None = None) -> Decimal | None:
-    return _store_many(key, [node], period, {node.pk: row} if row else {})[node.pk]
+def _read(key: str, nodes: list[Any], periods: list[Period]) -> dict[Cell, Rollup]:
+    """The stored rows of `key` for these nodes and periods (one query)."""
+    wanted = {(n.pk, p) for n in nodes for p in periods}
+    found = Rollup.objects.filter(
+        metric=key,
+        node__in={n.pk for n in nodes},
+        period_start__gte=min(p.start for p in periods),
+        period_end__lte=max(p.end for p in periods),
+    )
+    cells = ((r.node_id, Period(r.period_start, r.period_end), r) for r in found)
+    return {(pk, p): r for pk, p, r in cells if (pk, p) in wanted}
 
 
 def values(key: str, nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
     """The metric for many nodes in one query; missing or dirty rows recompute now, all
-    together (`registry.compute_many`: one batch for the metric when it has a batched form).
+    together (`registry.compute_series`: one batch for the metric when it has a batched form).
     A metric whose app does not notify its changes (`cogov.core.metrics.cacheable`) is
     computed afresh."""
     if not registry.cacheable(key):
         return registry.compute_many(key, nodes, period)
-    rows = {
-        r.node_id: r
-        for r in Rollup.objects.filter(
-            metric=key, node__in=nodes, period_start=period.start, period_end=period.end
-        )
+    rows = _read(key, nodes, [period])
+    stale = [n for n in nodes if (n.pk, period) not in rows or rows[(n.pk, period)].dirty]
+    fresh = _store_many(key, stale, [period], rows) if stale else {}
+    return {
+        n.pk: fresh[(n.pk, period)] if (n.pk, period) in fresh else rows[(n.pk, period)].value
+        for n in nodes
     }
-    stale = [n for n in nodes if n.pk not in rows or rows[n.pk].dirty]
-    fresh = _store_many(key, stale, period, rows) if stale else {}
-    return {n.pk: fresh[n.pk] if n.pk in fresh else rows[n.pk].value for n in nodes}
 
 
 def value(key: str, node: Any, period: Period) -> Decimal | None:
@@ -136,37 +145,28 @@ def value(key: str, node: Any, period: Period) -> Decimal | None:
 
 
 def series(key: str, node: Any, periods: list[Period]) -> list[Decimal | None]:
-    """The metric of one node over several periods (a trend) in one query."""
+    """The metric of one node over several periods (a trend) in one query; the missing or
+    dirty ones recompute together (one batch over those periods)."""
     if not registry.cacheable(key):
-        return [registry.compute(key, node, p) for p in periods]
-    wanted = {(p.start, p.end) for p in periods}
-    rows = {
-        (r.period_start, r.period_end): r
-        for r in Rollup.objects.filter(
-            metric=key,
-            node=node,
-            period_start__gte=min(p.start for p in periods),
-            period_end__lte=max(p.end for p in periods),
-        )
-        if (r.period_start, r.period_end) in wanted
-    }
-    out: list[Decimal | None] = []
-    for p in periods:
-        row = rows.get((p.start, p.end))
-        out.append(_store(key, node, p, row) if row is None or row.dirty else row.value)
-    return out
+        return registry.compute_series(key, [node], periods)[node.pk]
+    rows = _read(key, [node], periods)
+    stale = [p for p in periods if (node.pk, p) not in rows or rows[(node.pk, p)].dirty]
+    fresh = _store_many(key, [node], stale, rows) if stale else {}
+    return [
+        fresh[(node.pk, p)] if (node.pk, p) in fresh else rows[(node.pk, p)].value for p in periods
+    ]
 
 
 def _repair(dirty: Any) -> int:
     """Recompute the rollup rows of `dirty` (a queryset), a batch per metric and period."""
-    groups: dict[tuple[str, Period], dict[int, Rollup]] = {}
+    groups: dict[tuple[str, Period], dict[Cell, Rollup]] = {}
     nodes: dict[tuple[str, Period], list[Any]] = {}
     for row in dirty.select_related("node"):
-        group = (row.metric, Period(row.period_start, row.period_end))
-        groups.setdefault(group, {})[row.node_id] = row
-        nodes.setdefault(group, []).append(row.node)
+        period = Period(row.period_start, row.period_end)
+        groups.setdefault((row.metric, period), {})[(row.node_id, period)] = row
+        nodes.setdefault((row.metric, period), []).append(row.node)
     for (key, period), rows in groups.items():
-        _store_many(key, nodes[(key, period)], period, rows)
+        _store_many(key, nodes[(key, period)], [period], rows)
     return sum(len(rows) for rows in groups.values())
 
 
@@ -196,11 +196,11 @@ def refresh(period: Period, *, dirty_only: bool = False, keys: list[str] | None 
         if not wanted:
             continue
         rows = {
-            r.node_id: r
+            (r.node_id, period): r
             for r in Rollup.objects.filter(
                 metric=m.key, period_start=period.start, period_end=period.end
             )
         }
-        _store_many(m.key, wanted, period, rows)
+        _store_many(m.key, wanted, [period], rows)
         done += len(wanted)
     return done

@@ -8,11 +8,13 @@ organizations, not territory nodes) are in whistles.department_scorecard.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case as CaseWhen
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -225,15 +227,18 @@ def _composite(
     return (sum((r * w for r, w in known), Decimal(0)) * 100 / total).quantize(Decimal("0.01"))
 
 
-# --- batched forms: many nodes in one query (cogov.core.metrics.compute_many) ---------------
+# --- batched forms: many nodes and periods in one query (cogov.core.metrics) ------------------
 #
-# Each is one GROUP BY territory_path with conditional counts over the cases (or events) of the
-# period, summed per node in Python over the paths under the node's path: the same "territory
-# path under the node's path" the per-node functions filter on, so the values are equal by
-# construction whatever the level (and whatever the street/community/grid columns say). The
-# groups are the distinct case paths (about one per grid), not the cases.
+# Each is one GROUP BY territory_path (and period) with conditional counts over the cases (or
+# events) of the periods, summed per node in Python over the paths under the node's path: the
+# same "territory path under the node's path" the per-node functions filter on, so the values
+# are equal by construction whatever the level (and whatever the street/community/grid columns
+# say). The groups are the distinct case paths (about one per grid) times the periods, not the
+# cases. The periods of one batch do not overlap (cogov.core.metrics.compute_series sees to
+# it), so each row falls in at most one: its `bucket`, the period's index.
 
-Counts = dict[int, dict[str, int]]
+Counts = dict[int, list[dict[str, int]]]  # node pk -> per period: {count name: n}
+Series = dict[int, list[Decimal | None]]  # node pk -> per period: the value
 
 
 def _common_prefix(nodes: list[Any]) -> str:
@@ -246,37 +251,70 @@ def _common_prefix(nodes: list[Any]) -> str:
     return prefix[: prefix.rfind("/") + 1] or "/"
 
 
-def _per_node(nodes: list[Any], rows: Any, path_field: str, names: list[str]) -> Counts:
-    """Sum the counts `names` of `rows` (one per distinct path) into each node whose path the
-    row's path starts with."""
-    totals: Counts = {n.pk: dict.fromkeys(names, 0) for n in nodes}
+def _bucketed(rows: QuerySet[Any], field: str, periods: list[Period]) -> QuerySet[Any]:
+    """`rows` whose `field` lies in one of `periods`, each annotated with that period's index
+    as `bucket` (a range on the field, so an index on it can serve)."""
+    bounds = [period_bounds(p) for p in periods]
+    rows = rows.filter(
+        **{
+            f"{field}__gte": min(lo for lo, _hi in bounds),
+            f"{field}__lt": max(hi for _lo, hi in bounds),
+        }
+    )
+    if len(bounds) == 1:
+        return rows.annotate(bucket=Value(0, output_field=IntegerField()))
+    return rows.annotate(
+        bucket=CaseWhen(
+            *(
+                When(**{f"{field}__gte": lo, f"{field}__lt": hi}, then=Value(i))
+                for i, (lo, hi) in enumerate(bounds)
+            ),
+            default=Value(-1),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def _per_node(nodes: list[Any], rows: Any, path_field: str, names: list[str], n: int) -> Counts:
+    """Sum the counts `names` of `rows` (one per distinct path and bucket) into each node whose
+    path the row's path starts with, in the row's bucket (of `n`; -1: between the periods)."""
+    totals: Counts = {node.pk: [dict.fromkeys(names, 0) for _ in range(n)] for node in nodes}
     by_path: dict[str, list[int]] = {}
     odd: list[Any] = []  # a node path not ending in "/" (none today): matched by startswith
-    for n in nodes:
-        if n.path.endswith("/"):
-            by_path.setdefault(n.path, []).append(n.pk)
+    for node in nodes:
+        if node.path.endswith("/"):
+            by_path.setdefault(node.path, []).append(node.pk)
         else:
-            odd.append(n)
+            odd.append(node)
     for row in rows:
+        if row["bucket"] < 0:
+            continue
         path = row[path_field]
         hits = [
             pk for i, ch in enumerate(path) if ch == "/" for pk in by_path.get(path[: i + 1], ())
         ]
-        hits += [n.pk for n in odd if path.startswith(n.path)]
+        hits += [node.pk for node in odd if path.startswith(node.path)]
         for pk in hits:
+            into = totals[pk][row["bucket"]]
             for name in names:
-                totals[pk][name] += row[name]
+                into[name] += row[name]
     return totals
 
 
-def _case_counts(nodes: list[Any], cases: QuerySet[Case], **counts: Count) -> Counts:
+def _case_counts(
+    nodes: list[Any], cases: QuerySet[Case], field: str, periods: list[Period], **counts: Count
+) -> Counts:
     rows = (
-        cases.filter(territory_path__startswith=_common_prefix(nodes))
+        _bucketed(cases.filter(territory_path__startswith=_common_prefix(nodes)), field, periods)
         .order_by()
-        .values("territory_path")
+        .values("territory_path", "bucket")
         .annotate(**counts)
     )
-    return _per_node(nodes, rows, "territory_path", list(counts))
+    return _per_node(nodes, rows, "territory_path", list(counts), len(periods))
+
+
+def _each(got: Counts, value: Callable[[dict[str, int]], Decimal | None]) -> Series:
+    return {pk: [value(c) for c in per_period] for pk, per_period in got.items()}
 
 
 def _all() -> QuerySet[Case]:
@@ -284,9 +322,9 @@ def _all() -> QuerySet[Case]:
 
 
 @register_batch("cases.volume")
-def volume_many(nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
-    got = _case_counts(nodes, _all().filter(_in(period, "reported_at")), n=Count("pk"))
-    return {pk: Decimal(c["n"]) for pk, c in got.items()}
+def volume_many(nodes: list[Any], periods: list[Period]) -> Series:
+    got = _case_counts(nodes, _all(), "reported_at", periods, n=Count("pk"))
+    return _each(got, lambda c: Decimal(c["n"]))
 
 
 _RESPONDED = Q(contacted_at__isnull=False) & (
@@ -295,22 +333,25 @@ _RESPONDED = Q(contacted_at__isnull=False) & (
 
 
 @register_batch("cases.response_rate")
-def response_rate_many(nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
+def response_rate_many(nodes: list[Any], periods: list[Period]) -> Series:
     got = _case_counts(
         nodes,
-        _all().filter(_in(period, "dispatched_at")),
+        _all(),
+        "dispatched_at",
+        periods,
         n=Count("pk"),
         on_time=Count("pk", filter=_RESPONDED),
     )
-    return {pk: ratio(c["on_time"], c["n"]) for pk, c in got.items()}
+    return _each(got, lambda c: ratio(c["on_time"], c["n"]))
 
 
-def _revisit_counts(nodes: list[Any], period: Period) -> Counts:
-    """Per node: revisited cases of the period, by resolution and satisfaction answer."""
-    revisited = _all().filter(_in(period, "revisited_at")).exclude(revisit_resolution="")
+def _revisit_counts(nodes: list[Any], periods: list[Period]) -> Counts:
+    """Per node and period: revisited cases, by resolution and satisfaction answer."""
     return _case_counts(
         nodes,
-        revisited,
+        _all().exclude(revisit_resolution=""),
+        "revisited_at",
+        periods,
         n=Count("pk"),
         resolved=Count("pk", filter=Q(revisit_resolution=Resolution.RESOLVED)),
         partly=Count("pk", filter=Q(revisit_resolution=Resolution.PARTLY)),
@@ -336,23 +377,30 @@ def _satisfaction(c: dict[str, int], rules: Any) -> Decimal | None:
 
 
 @register_batch("cases.resolution_rate")
-def resolution_rate_many(nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
+def resolution_rate_many(nodes: list[Any], periods: list[Period]) -> Series:
     rules = get_policies("cases.scoring", nodes)
-    return {pk: _resolution(c, rules[pk]) for pk, c in _revisit_counts(nodes, period).items()}
+    return {
+        pk: [_resolution(c, rules[pk]) for c in per_period]
+        for pk, per_period in _revisit_counts(nodes, periods).items()
+    }
 
 
 @register_batch("cases.satisfaction_rate")
-def satisfaction_rate_many(nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
+def satisfaction_rate_many(nodes: list[Any], periods: list[Period]) -> Series:
     rules = get_policies("cases.scoring", nodes)
-    return {pk: _satisfaction(c, rules[pk]) for pk, c in _revisit_counts(nodes, period).items()}
+    return {
+        pk: [_satisfaction(c, rules[pk]) for c in per_period]
+        for pk, per_period in _revisit_counts(nodes, periods).items()
+    }
 
 
-def _due_counts(nodes: list[Any], period: Period) -> Counts:
-    due = _all().filter(_in(period, "reply_due_at")).exclude(status=Status.VOID)
+def _due_counts(nodes: list[Any], periods: list[Period]) -> Counts:
     closed = Q(status=Status.CLOSED)
     return _case_counts(
         nodes,
-        due,
+        _all().exclude(status=Status.VOID),
+        "reply_due_at",
+        periods,
         n=Count("pk"),
         closed=Count("pk", filter=closed),
         on_time=Count("pk", filter=closed & Q(replied_at__lte=F("reply_due_at"))),
@@ -360,80 +408,83 @@ def _due_counts(nodes: list[Any], period: Period) -> Counts:
 
 
 @register_batch("cases.closure_rate")
-def closure_rate_many(nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
-    return {pk: ratio(c["closed"], c["n"]) for pk, c in _due_counts(nodes, period).items()}
+def closure_rate_many(nodes: list[Any], periods: list[Period]) -> Series:
+    return _each(_due_counts(nodes, periods), lambda c: ratio(c["closed"], c["n"]))
 
 
 @register_batch("cases.on_time_closure_rate")
-def on_time_closure_rate_many(nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
-    return {pk: ratio(c["on_time"], c["n"]) for pk, c in _due_counts(nodes, period).items()}
+def on_time_closure_rate_many(nodes: list[Any], periods: list[Period]) -> Series:
+    return _each(_due_counts(nodes, periods), lambda c: ratio(c["on_time"], c["n"]))
 
 
-def _closed_counts(nodes: list[Any], period: Period, kind: str) -> Counts:
-    closed = _all().filter(_in(period, "closed_at"), status=Status.CLOSED)
-    return _case_counts(nodes, closed, n=Count("pk"), had=Count("pk", filter=Q(_had(kind))))
+def _closed_counts(nodes: list[Any], periods: list[Period], kind: str) -> Counts:
+    closed = _all().filter(status=Status.CLOSED)
+    return _case_counts(
+        nodes, closed, "closed_at", periods, n=Count("pk"), had=Count("pk", filter=Q(_had(kind)))
+    )
 
 
 @register_batch("cases.rework_rate")
-def rework_rate_many(nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
-    got = _closed_counts(nodes, period, "check_fail")
-    return {pk: ratio(c["had"], c["n"]) for pk, c in got.items()}
+def rework_rate_many(nodes: list[Any], periods: list[Period]) -> Series:
+    got = _closed_counts(nodes, periods, "check_fail")
+    return _each(got, lambda c: ratio(c["had"], c["n"]))
 
 
 @register_batch("cases.postponement_rate")
-def postponement_rate_many(nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
-    got = _closed_counts(nodes, period, "approve_postponement")
-    return {pk: ratio(c["had"], c["n"]) for pk, c in got.items()}
+def postponement_rate_many(nodes: list[Any], periods: list[Period]) -> Series:
+    got = _closed_counts(nodes, periods, "approve_postponement")
+    return _each(got, lambda c: ratio(c["had"], c["n"]))
 
 
 @register_batch("cases.dispatch_accuracy")
-def dispatch_accuracy_many(nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
-    start, end = period_bounds(period)
+def dispatch_accuracy_many(nodes: list[Any], periods: list[Period]) -> Series:
+    events = CaseEvent.objects.filter(
+        subject__territory_path__startswith=_common_prefix(nodes),
+        kind__in=("dispatch", "whistle", "return"),
+    )
     rows = (
-        CaseEvent.objects.filter(
-            subject__territory_path__startswith=_common_prefix(nodes),
-            at__gte=start,
-            at__lt=end,
-            kind__in=("dispatch", "whistle", "return"),
-        )
+        _bucketed(events, "at", periods)
         .order_by()
-        .values("subject__territory_path")
+        .values("subject__territory_path", "bucket")
         .annotate(
             dispatches=Count("pk", filter=Q(kind__in=("dispatch", "whistle"))),
             returns=Count("pk", filter=Q(kind="return")),
         )
     )
-    got = _per_node(nodes, rows, "subject__territory_path", ["dispatches", "returns"])
-    return {
-        pk: ratio(max(c["dispatches"] - c["returns"], 0), c["dispatches"]) for pk, c in got.items()
-    }
+    got = _per_node(nodes, rows, "subject__territory_path", ["dispatches", "returns"], len(periods))
+    return _each(got, lambda c: ratio(max(c["dispatches"] - c["returns"], 0), c["dispatches"]))
 
 
 @register_batch("cases.on_time_check_rate")
-def on_time_check_rate_many(nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
+def on_time_check_rate_many(nodes: list[Any], periods: list[Period]) -> Series:
     got = _case_counts(
         nodes,
-        _all().filter(_in(period, "checked_at")),
+        _all(),
+        "checked_at",
+        periods,
         n=Count("pk"),
         on_time=Count(
             "pk", filter=Q(check_due_at__isnull=True) | Q(checked_at__lte=F("check_due_at"))
         ),
     )
-    return {pk: ratio(c["on_time"], c["n"]) for pk, c in got.items()}
+    return _each(got, lambda c: ratio(c["on_time"], c["n"]))
 
 
 @register_batch("cases.composite_score")
-def composite_score_many(nodes: list[Any], period: Period) -> dict[int, Decimal | None]:
+def composite_score_many(nodes: list[Any], periods: list[Period]) -> Series:
     rules = get_policies("cases.scoring", nodes)
-    response = response_rate_many(nodes, period)
-    revisits = _revisit_counts(nodes, period)
+    response = response_rate_many(nodes, periods)
+    revisits = _revisit_counts(nodes, periods)
     return {
-        n.pk: _composite(
-            rules[n.pk],
-            response[n.pk],
-            _resolution(revisits[n.pk], rules[n.pk]),
-            _satisfaction(revisits[n.pk], rules[n.pk]),
-        )
+        n.pk: [
+            _composite(
+                rules[n.pk],
+                response[n.pk][i],
+                _resolution(revisits[n.pk][i], rules[n.pk]),
+                _satisfaction(revisits[n.pk][i], rules[n.pk]),
+            )
+            for i in range(len(periods))
+        ]
         for n in nodes
     }
 

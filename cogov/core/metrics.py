@@ -5,16 +5,20 @@ Dashboards and assessment read metrics only through this registry, so they impor
     @register("people.residents", _("Residents"), unit=_("persons"))
     def residents(node: Node, period: Period) -> Decimal | None: ...
 
-A metric may also register a batched form, the same values for many nodes in one (or a fixed
-few) queries; `compute_many` uses it when present (docs/mechanisms/metrics.md):
+A metric may also register a batched form, the same values for many nodes and many periods
+(that do not overlap) in one (or a fixed few) queries; `compute_many` (one period: a dashboard's
+children) and `compute_series` (several: a trend) use it when present
+(docs/mechanisms/metrics.md):
 
     @register_batch("people.residents")
-    def residents_many(nodes: list[Node], period: Period) -> dict[int, Decimal | None]: ...
+    def residents_many(nodes: list[Node], periods: list[Period]) -> dict[int, list[Decimal | None]]:
+        ...  # for each node pk, one value per period, in the periods' order
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
@@ -79,8 +83,9 @@ _PERIOD = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2}))?")
 
 
 Compute = Callable[[Any, Period], Decimal | None]
-# nodes (any levels the metric is defined for), period -> {node pk: value} for every node given
-Batch = Callable[[list[Any], Period], dict[int, Decimal | None]]
+# nodes (any levels the metric is defined for), periods (none overlapping another) ->
+# {node pk: [value for each period, in order]} for every node given
+Batch = Callable[[list[Any], list[Period]], dict[int, list[Decimal | None]]]
 
 
 @dataclass(frozen=True)
@@ -126,10 +131,11 @@ def register(
 
 
 def register_batch(key: str) -> Callable[[Batch], Batch]:
-    """Register the batched form of the already registered metric `key`: given nodes and a
-    period, it returns {node pk: value} for every node, in one (or a fixed few) queries
-    whatever the number of nodes, each value exactly what the metric's function returns for
-    that node (same rounding, None where that returns None). `compute_many` uses it."""
+    """Register the batched form of the already registered metric `key`: given nodes and
+    periods that do not overlap, it returns {node pk: [value per period]} for every node, in one
+    (or a fixed few) queries whatever the number of nodes and periods, each value exactly what
+    the metric's function returns for that node and period (same rounding, None where that
+    returns None). `compute_many` and `compute_series` use it."""
 
     def decorator(func: Batch) -> Batch:
         metric = get(key)
@@ -163,20 +169,42 @@ def compute_many(key: str, nodes: Iterable[Any], period: Period) -> dict[int, De
     """The metric for every node in `nodes`, as {node pk: value}: through the metric's batched
     form when it has one (a fixed number of queries), else one `compute` per node. The values
     are the same either way."""
+    return {pk: values[0] for pk, values in compute_series(key, nodes, [period]).items()}
+
+
+def compute_series(
+    key: str, nodes: Iterable[Any], periods: list[Period]
+) -> dict[int, list[Decimal | None]]:
+    """The metric for every node and period, as {node pk: [value per period, in order]}:
+    through the batched form when the metric has one (a fixed number of queries for periods
+    that do not overlap, e.g. a year's months; one batch per period when some do), else one
+    `compute` per node and period. The values are the same either way."""
     metric = get(key)
     nodes = list(nodes)
     for node in nodes:
         if node.level not in metric.levels:
             raise ValueError(f"metric {key!r} is not defined for level {node.level!r}")
-    if not nodes:
-        return {}
+    if not nodes or not periods:
+        return {node.pk: [] for node in nodes}
     if metric.batch is None:
-        return {node.pk: metric(node, period) for node in nodes}
-    got = metric.batch(nodes, period)
-    missing = [node.pk for node in nodes if node.pk not in got]
-    if missing:
-        raise RuntimeError(f"the batched form of {key!r} returned no value for nodes {missing}")
-    return {node.pk: got[node.pk] for node in nodes}
+        return {node.pk: [metric(node, p) for p in periods] for node in nodes}
+    ordered = sorted(periods, key=lambda p: p.start)
+    if any(a.end > b.start for a, b in itertools.pairwise(ordered)):
+        parts = [_batch(metric, nodes, [p]) for p in periods]
+        return {node.pk: [part[node.pk][0] for part in parts] for node in nodes}
+    return _batch(metric, nodes, periods)
+
+
+def _batch(metric: Metric, nodes: list[Any], periods: list[Period]) -> dict[int, list[Any]]:
+    assert metric.batch is not None
+    got = metric.batch(nodes, periods)
+    wrong = [n.pk for n in nodes if len(got.get(n.pk, ())) != len(periods)]
+    if wrong:
+        raise RuntimeError(
+            f"the batched form of {metric.key!r} did not return {len(periods)} values for nodes"
+            f" {wrong}"
+        )
+    return {node.pk: list(got[node.pk]) for node in nodes}
 
 
 def ratio(numerator: int, denominator: int) -> Decimal | None:

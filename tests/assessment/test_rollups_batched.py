@@ -1,4 +1,5 @@
-"""Rollups recompute a level's missing or dirty values in one batch (`compute_many`), and keep
+"""Rollups recompute a level's (or a trend's) missing or dirty values in one batch
+(`compute_series`), and keep
 their stamp rule: a value computed while a change came in is not stored as clean."""
 
 from __future__ import annotations
@@ -40,6 +41,26 @@ def test_cold_values_equal_compute_and_are_stored_clean(world):
             assert len(ctx.captured_queries) == 1  # warm: the rollup rows only
 
 
+def test_a_trend_computes_its_missing_months_in_one_batch(world):
+    _cases(world)
+    street = world.nodes["S1"]
+    months = [Period.month(2026, m) for m in range(1, 13)]
+    key = "cases.resolution_rate"
+    with CaptureQueriesContext(connection) as cold:
+        trend = rollups.series(key, street, months)
+    assert trend == [metrics.compute(key, street, p) for p in months]
+    assert any(v is not None for v in trend)
+    # Read, create the twelve rows, read them back, policies, one aggregate, twelve stores.
+    assert len(cold.captured_queries) <= 5 + len(months)
+    rows = Rollup.objects.filter(metric=key, node=street)
+    assert rows.count() == 12 and not rows.filter(dirty=True).exists()
+    touched("cases", world.nodes["G11"].path, [Period.month(2026, 3).start])  # March only
+    assert list(rows.filter(dirty=True).values_list("period_start__month", flat=True)) == [3]
+    with CaptureQueriesContext(connection) as warm:
+        assert rollups.series(key, street, months) == trend
+    assert len(warm.captured_queries) <= 4  # the rows, policies, one aggregate, one store
+
+
 def test_dirty_rows_recompute_together(world):
     _cases(world)
     period = Period.month(2026, 3)
@@ -58,15 +79,15 @@ def test_a_change_during_the_computation_leaves_the_row_dirty(
     _cases(world)
     period = Period.month(2026, 4)
     communities = _level(Level.COMMUNITY)
-    real = metrics.compute_many
+    real = metrics.compute_series
 
-    def computing_while_a_case_changes(key: str, nodes: list[Any], p: Period) -> Any:
-        got = real(key, nodes, p)
+    def computing_while_a_case_changes(key: str, nodes: list[Any], ps: list[Period]) -> Any:
+        got = real(key, nodes, ps)
         with django_capture_on_commit_callbacks(execute=True):  # C2 changes and commits meanwhile
             touched("cases", world.nodes["G21"].path, None)
         return got
 
-    monkeypatch.setattr(metrics, "compute_many", computing_while_a_case_changes)
+    monkeypatch.setattr(metrics, "compute_series", computing_while_a_case_changes)
     rollups.values("cases.closure_rate", communities, period)
     rows = {r.node_id: r for r in Rollup.objects.filter(metric="cases.closure_rate")}
     assert rows[world.nodes["C2"].pk].dirty

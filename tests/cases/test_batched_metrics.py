@@ -216,3 +216,29 @@ def test_batched_query_count_does_not_grow_with_nodes(world: World, key: str) ->
     many = _queries(key, communities, period)
     assert few == many
     assert many <= 4  # policies once, the aggregates once or twice
+
+
+@pytest.mark.parametrize("key", BATCHED)
+def test_batched_series_equals_per_period(cases_world: World, key: str) -> None:
+    # A trend: months in any order, with a gap (May) between them; any nodes at once.
+    months = [Period.month(2026, m) for m in (4, 2, 3, 6)]
+    nodes = [cases_world.nodes[k] for k in ("G11", "S1", "C4", "D", "C1", "C3")]
+    got = metrics.compute_series(key, nodes, months)
+    assert list(got) == [n.pk for n in nodes]
+    for node in nodes:
+        assert got[node.pk] == [metrics.compute(key, node, p) for p in months], (key, node.code)
+    with CaptureQueriesContext(connection) as one:
+        metrics.compute_series(key, nodes, months[:1])
+    with CaptureQueriesContext(connection) as four:
+        metrics.compute_series(key, nodes, months)
+    assert len(four.captured_queries) == len(one.captured_queries)  # one batch for all months
+
+
+def test_overlapping_periods_are_batched_one_at_a_time(cases_world: World) -> None:
+    periods = [Period.month(2026, 3), Period.year(2026), Period.month(2026, 4)]
+    nodes = _nodes(cases_world, Level.COMMUNITY)
+    for key in ("cases.volume", "cases.satisfaction_rate"):
+        got = metrics.compute_series(key, nodes, periods)
+        for node in nodes:
+            assert got[node.pk] == [metrics.compute(key, node, p) for p in periods]
+    assert metrics.compute_series("cases.volume", nodes, []) == {n.pk: [] for n in nodes}
