@@ -22,11 +22,12 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Max
 
 from .context import AS_OF_TIME
 from .randomness import make_uuid, stream
+from .writers import workers
 
 # Cases per scale (about 2,000 for small, 100,000 for a district).
 VOLUME = {"tiny": 100, "small": 2_000, "district": 100_000, "city": 1_000_000}
@@ -122,24 +123,84 @@ def build_case_activity(scale: str, seed: int, district_ids: list[int] | None = 
     )
     departments = _departments(district_ids)
     per_grid, extra = divmod(total, len(grids))
-    ids = _next_ids()
-    number = 0
-    batch = Batch()
-    written = 0
-    for index, grid in enumerate(grids):
-        rng = stream(seed, "cases", grid.path)
-        for _ in range(per_grid + (1 if index < extra else 0)):
-            number += 1
-            _one(rng, batch, ids, number, grid, categories, departments)
-            if len(batch.cases) >= BATCH:
-                written += _flush(batch)
-    written += _flush(batch)
+    counts = [per_grid + (1 if index < extra else 0) for index in range(len(grids))]
+    base = _next_ids()
+    # Shares of consecutive grids, one per process (workers(): one on SQLite). A grid's numbers
+    # and case ids follow from the cases before it; its other rows take ids from a block of its
+    # own (ROWS_PER_CASE per case), so the same seed gives the same rows whatever the number
+    # of processes that write them.
+    n = workers(len(grids))
+    edges = [len(grids) * k // n for k in range(n + 1)]
+    shares = [
+        Share(
+            seed,
+            grids[edges[k] : edges[k + 1]],
+            counts[edges[k] : edges[k + 1]],
+            sum(counts[: edges[k]]),
+            base,
+            categories,
+            departments,
+        )
+        for k in range(n)
+    ]
+    if n > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        connections.close_all()  # each forked process opens its own
+        with ProcessPoolExecutor(n, mp_context=get_context("fork")) as pool:
+            written = sum(pool.map(_forked_share, shares))
+    else:
+        written = _write_share(shares[0])
     _reset_sequences()
     year = (AS_OF_TIME - DAY).year
     with transaction.atomic():
         row, _ = CaseNumber.objects.get_or_create(prefix="D", year=year)
-        CaseNumber.objects.filter(pk=row.pk).update(last=max(row.last, number))
+        CaseNumber.objects.filter(pk=row.pk).update(last=max(row.last, sum(counts)))
     return written
+
+
+# Upper bound of the events, deadlines, whistles and reports of each kind one case makes (the
+# longest path has about 20 events): a grid's id block is this times its cases, checked.
+ROWS_PER_CASE = 40
+
+
+@dataclass
+class Share:
+    seed: int
+    grids: list[Grid]
+    counts: list[int]  # cases per grid
+    first: int  # cases before this share's first grid
+    base: dict[str, int]  # the first free id per model before the activity
+    categories: list[tuple[int, str, str]]
+    departments: list[tuple[int, int | None]]
+
+
+def _forked_share(share: Share) -> int:
+    try:
+        return _write_share(share)
+    finally:
+        connections.close_all()
+
+
+def _write_share(share: Share) -> int:
+    number = share.first
+    batch = Batch()
+    written = 0
+    for grid, count in zip(share.grids, share.counts, strict=True):
+        ids = {name: top + number * ROWS_PER_CASE for name, top in share.base.items()}
+        ids["Case"] = share.base["Case"] + number
+        ends = {name: top + count * ROWS_PER_CASE for name, top in ids.items()}
+        rng = stream(share.seed, "cases", grid.path)
+        for _ in range(count):
+            number += 1
+            _one(rng, batch, ids, number, grid, share.categories, share.departments)
+            if len(batch.cases) >= BATCH:
+                written += _flush(batch)
+        over = [name for name, top in ids.items() if top > ends[name]]
+        if over:
+            raise RuntimeError(f"case activity: more than {ROWS_PER_CASE} {over} rows per case")
+    return written + _flush(batch)
 
 
 def _grids(district_ids: list[int]) -> list[Grid]:

@@ -21,10 +21,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.db import connections
 from django.utils import timezone
 
 from .accounts import demo_username
 from .randomness import stream
+from .writers import workers
 
 PARTY_PROJECTS = [
     ("党员志愿服务队活动经费", "service"),
@@ -66,12 +68,13 @@ def _admin() -> Any:
 
 def build_funds_activity(seed: int, district_id: int | None = None) -> int:
     """Generate the funds of the communities of the demo district; returns the number of
-    journal entries made."""
-    from cogov.funds.models import Fund, JournalEntry
+    journal entries made. On PostgreSQL the communities are shared among `workers()` forked
+    processes (each community's story is its own: its own funds, its own random stream), so
+    the same seed tells the same stories; only the order of the rows' ids varies."""
+    from cogov.funds.models import JournalEntry
     from cogov.territory.models import Node
 
-    admin = _admin()
-    if admin is None:
+    if _admin() is None:
         return 0
     if district_id is None:
         district = Node.objects.filter(level="district").order_by("code").first()
@@ -80,11 +83,40 @@ def build_funds_activity(seed: int, district_id: int | None = None) -> int:
     if district is None:
         return 0
     communities = list(
-        Node.objects.filter(level="community", path__startswith=district.path).order_by("code")
+        Node.objects.filter(level="community", path__startswith=district.path)
+        .order_by("code")
+        .values_list("pk", flat=True)
     )
     before = JournalEntry.objects.count()
+    n = workers(len(communities))
+    if n > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        connections.close_all()  # each forked process opens its own
+        shares = [(seed, communities[k::n]) for k in range(n)]
+        with ProcessPoolExecutor(n, mp_context=get_context("fork")) as pool:
+            list(pool.map(_forked, shares))
+    else:
+        _communities((seed, communities))
+    return JournalEntry.objects.count() - before
+
+
+def _forked(share: tuple[int, list[int]]) -> None:
+    try:
+        _communities(share)
+    finally:
+        connections.close_all()
+
+
+def _communities(share: tuple[int, list[int]]) -> None:
+    from cogov.funds.models import Fund
+    from cogov.territory.models import Node
+
+    seed, ids = share
+    admin = _admin()
     today = timezone.localdate()
-    for community in communities:
+    for community in Node.objects.filter(pk__in=ids).order_by("code"):
         if Fund.objects.filter(community=community).exists():
             continue  # generated already
         rng = stream(seed, "funds", community.code)
@@ -93,7 +125,6 @@ def build_funds_activity(seed: int, district_id: int | None = None) -> int:
             ("micro_project", MICRO_PROJECTS),
         ):
             _community_fund(admin, rng, community, kind, projects, today)
-    return JournalEntry.objects.count() - before
 
 
 def _day(rng: Any, start: dt.date, end: dt.date) -> dt.date:

@@ -7,6 +7,7 @@ the same rows. Rows go to a writer in foreign-key order; each street is one tran
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -38,6 +39,8 @@ class Report:
     # The ids after the generator's rows (exclusive): the activity modules' actions write more
     # rows to some demo tables (memberships of committee members), after these.
     end_ids: dict[str, int] = field(default_factory=dict)
+    # Wall seconds per stage, in order ("base" is the generator's tables, then each activity).
+    stages: dict[str, float] = field(default_factory=dict)
 
 
 def build(
@@ -71,37 +74,9 @@ def build(
         finish_demo_accounts(ctx, stream(seed, "accounts", "memberships"))
         writer.close()
     end_ids = dict(ctx.ids.next)
+    stages = {"base": time.perf_counter() - started}
     if isinstance(writer, BulkCreateWriter):
-        # A year of cases on the stored district (cogov/demo/activity_cases.py).
-        from .activity_cases import build_case_activity
-
-        ctx.counts["cases"] = build_case_activity(scale, seed, [d.id for d in districts])
-        # Co-construction and volunteering in the first community (activity_cooperation.py,
-        # activity_points.py): through the apps' actions, a fixed small volume.
-        from .activity_cooperation import build_cooperation_activity
-        from .activity_points import build_points_activity
-
-        ctx.counts["cooperation"] = build_cooperation_activity(seed)
-        ctx.counts["volunteer_signups"] = build_points_activity(seed)
-        # A year of community funds in the demo district (activity_funds.py).
-        from .activity_funds import build_funds_activity
-
-        ctx.counts["fund_entries"] = build_funds_activity(seed, districts[0].id)
-        # This year's disclosure obligations and notices in the first street
-        # (activity_disclosure.py): some published late, one missing.
-        from .activity_disclosure import build_disclosure_activity
-
-        ctx.counts["disclosure_notices"] = build_disclosure_activity(seed)
-        # A 民生微实事 round that went all the way (committed in the fund above) and next
-        # year's round open for proposals, in the first community (activity_budgeting.py).
-        from .activity_budgeting import build_budgeting_activity
-
-        ctx.counts["budgeting_proposals"] = build_budgeting_activity(seed)
-        # This year's evaluation round over the district's communities, published
-        # (activity_assessment.py); after the other activity, whose metrics it reads.
-        from .activity_assessment import build_assessment_activity
-
-        ctx.counts["assessment_results"] = build_assessment_activity(seed)
+        _activity(ctx, scale, seed, [d.id for d in districts], stages)
     return Report(
         scale,
         seed,
@@ -112,7 +87,44 @@ def build(
         first_ids,
         dict(writer.rows_written),
         end_ids,
+        {k: round(v, 1) for k, v in stages.items()},
     )
+
+
+def _activity(
+    ctx: Context, scale: str, seed: int, district_ids: list[int], stages: dict[str, float]
+) -> None:
+    """The activity on the stored district, each stage timed into `stages`."""
+    from .activity_assessment import build_assessment_activity
+    from .activity_budgeting import build_budgeting_activity
+    from .activity_cases import build_case_activity
+    from .activity_cooperation import build_cooperation_activity
+    from .activity_disclosure import build_disclosure_activity
+    from .activity_funds import build_funds_activity
+    from .activity_points import build_points_activity
+
+    def stage(name: str, count: str, run: Callable[[], int]) -> None:
+        t = time.perf_counter()
+        ctx.counts[count] = run()
+        stages[name] = time.perf_counter() - t
+
+    # A year of cases on the stored district (activity_cases.py).
+    stage("cases", "cases", lambda: build_case_activity(scale, seed, district_ids))
+    # Co-construction and volunteering in the first community (activity_cooperation.py,
+    # activity_points.py): through the apps' actions, a fixed small volume.
+    stage("cooperation", "cooperation", lambda: build_cooperation_activity(seed))
+    stage("points", "volunteer_signups", lambda: build_points_activity(seed))
+    # A year of community funds in the demo district (activity_funds.py).
+    stage("funds", "fund_entries", lambda: build_funds_activity(seed, district_ids[0]))
+    # This year's disclosure obligations and notices in the first street
+    # (activity_disclosure.py): some published late, one missing.
+    stage("disclosure", "disclosure_notices", lambda: build_disclosure_activity(seed))
+    # A 民生微实事 round that went all the way (committed in the fund above) and next
+    # year's round open for proposals, in the first community (activity_budgeting.py).
+    stage("budgeting", "budgeting_proposals", lambda: build_budgeting_activity(seed))
+    # This year's evaluation round over the district's communities, published
+    # (activity_assessment.py); after the other activity, whose metrics it reads.
+    stage("assessment", "assessment_results", lambda: build_assessment_activity(seed))
 
 
 def _anchor_nodes(ctx: Context, district: Place) -> None:

@@ -10,6 +10,7 @@ proves that the same seed gives the same rows.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from functools import cache
 from typing import Any, Protocol
@@ -230,3 +231,12 @@ def reset_sequences() -> None:
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
+
+
+def workers(jobs: int) -> int:
+    """Processes for work that splits by community: one per core (at most 4) on PostgreSQL;
+    one on SQLite (one writer at a time), inside a transaction (the others would not see its
+    rows) or for fewer than 8 jobs."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block or jobs < 8:
+        return 1
+    return max(1, min(4, os.cpu_count() or 1))

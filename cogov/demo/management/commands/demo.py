@@ -73,6 +73,9 @@ class Command(BaseCommand):
                 f"{sum(v for k, v in c.items() if k.startswith('organizations.'))} organizations."
             )
         )
+        self.stdout.write(
+            "stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.stages.items()) + "\n"
+        )
         if options["digest"]:
             self.stdout.write(f"digest {report.digest}\n")
         self.stdout.write(accounts_table())
