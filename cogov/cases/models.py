@@ -91,8 +91,13 @@ class Case(models.Model):
     work_type = models.CharField(
         _("type"), max_length=16, choices=WorkType.choices, default=WorkType.REQUEST
     )
+    # No index of its own: Meta's (category, status, reported_at) serves lookups by category.
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("category")
+        Category,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("category"),
+        db_index=False,
     )
     description = models.TextField(_("description"))
     lon = models.FloatField(_("longitude"), null=True, blank=True)
@@ -152,10 +157,12 @@ class Case(models.Model):
     status = models.CharField(
         _("status"), max_length=32, choices=Status.choices, default=Status.REPORTED
     )
+    # No index of its own: Meta's (lead_organization, status) serves lookups by organization.
     lead_organization = models.ForeignKey(
         "organizations.Organization",
         null=True,
         blank=True,
+        db_index=False,
         on_delete=models.PROTECT,
         related_name="led_cases",
         verbose_name=_("lead organization"),
