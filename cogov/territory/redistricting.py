@@ -27,7 +27,8 @@ from cogov.core import audit
 from cogov.core.errors import ActionError
 
 from . import lookup
-from .actions import BUILDING_MOVE_HANDLERS, _actor, _create_node, check_manage, not_in_force
+from .actions.common import BUILDING_MOVE_HANDLERS, _actor, check_manage, not_in_force
+from .actions.nodes import _create_node
 from .geometry import overlaps_meaningfully, parse_boundary, to_geojson
 from .models import Building, Level, LineageKind, Node, NodeLineage
 
