@@ -32,6 +32,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/, as the runner has it
 
 import loadgen
+import replay
 from harness import Context, Figure, share
 
 NAME = "campaign_visits"
@@ -202,7 +203,7 @@ def run(ctx: Context) -> list[Figure]:
         )
         client = Client()
         body = {**bodies[0][1], "household": str(spare[1]), "client_key": str(uuid.uuid4())}
-        response, statements = loadgen.captured(
+        response, statements = replay.captured(
             lambda: client.post(
                 path,
                 data=json.dumps(body),
@@ -259,7 +260,7 @@ def run(ctx: Context) -> list[Figure]:
         )
         loadgen.close_connections()
         per_client = max(1, len(requests) // CONNECTIONS)
-        pg = loadgen.pgbench(
+        pg = replay.pgbench(
             ctx.database_url,
             script,
             clients=CONNECTIONS,
@@ -283,7 +284,7 @@ def run(ctx: Context) -> list[Figure]:
         "pgbench": pg.summary(),
         "counted": counted,
         "peak_rss_kb_per_worker": hwm,
-        "writes_per_visit": [f"{v} {t}" for v, t in loadgen.writes(statements)],
+        "writes_per_visit": [f"{v} {t}" for v, t in replay.writes(statements)],
     }
     figures = [
         Figure(
@@ -364,13 +365,13 @@ def _visit_script(statements: list[str], visit_id: int, entry_id: int, lo: int, 
     fixed = []
     for sql in statements:
         if sql.startswith('INSERT INTO "campaigns_visit" '):
-            sql = loadgen.set_columns(sql, {"entry_id": ":entry"})
+            sql = replay.set_columns(sql, {"entry_id": ":entry"})
         elif sql.startswith(f"UPDATE {table} "):
             sql = re.sub(rf'{table}\."id" = {entry_id}\b', f'{table}."id" = :entry', sql)
             sql = re.sub(rf'"first_visit_id" = {visit_id}\b', '"first_visit_id" = :visit_id', sql)
         fixed.append(sql)
     script = f"\\set entry random({lo}, {hi})\n"
-    return script + loadgen.replay_script(fixed, gset={"campaigns_visit": "visit_id"})
+    return script + replay.replay_script(fixed, gset={"campaigns_visit": "visit_id"})
 
 
 if __name__ == "__main__":

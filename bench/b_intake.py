@@ -30,6 +30,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/, as the runner has it
 
 import loadgen
+import replay
 from harness import Context, Figure, share
 
 NAME = "case_intake"
@@ -149,7 +150,7 @@ def _probe(data: dict[str, Any]) -> tuple[str, list[str], list[tuple[str, str]]]
         return response.json()
 
     post(10**9)
-    answer, statements = loadgen.captured(lambda: post(10**9 + 1))
+    answer, statements = replay.captured(lambda: post(10**9 + 1))
     case = Case.objects.only("id", "number").get(uuid=answer["uuid"])
     number = [(f"'{case.number}'", "'PGB-' || substr(md5(random()::text || :client_id), 1, 16)")]
     replace: list[tuple[str | re.Pattern[str], str]] = [
@@ -164,11 +165,11 @@ def _probe(data: dict[str, Any]) -> tuple[str, list[str], list[tuple[str, str]]]
         (tail if seen else head).append(sql)
         if sql.startswith('INSERT INTO "cases_case" '):
             seen = True
-    script = loadgen.replay_script(
+    script = replay.replay_script(
         head, replace=number, gset={"cases_case": "case_id"}
-    ) + loadgen.replay_script(tail, replace=replace)
+    ) + replay.replay_script(tail, replace=replace)
     # The script must write what the request wrote.
-    return script, statements, loadgen.writes(statements)
+    return script, statements, replay.writes(statements)
 
 
 def run(ctx: Context) -> list[Figure]:
@@ -179,14 +180,14 @@ def run(ctx: Context) -> list[Figure]:
     warmup = 2 * 8 if ctx.quick else 6 * 8  # requests
     work = ctx.out / NAME
     work.mkdir(parents=True, exist_ok=True)
-    marks = loadgen.high_water(TABLES_ORDER)
+    marks = replay.high_water(TABLES_ORDER)
     data = _setup()
     loadgen.log(f"intake: {len(data['streets'])} streets, tokens issued")
     try:
         script, statements, written = _probe(data)
         loadgen.log("intake: SQL of one request captured")
         (work / "intake.sql").write_text(";\n".join(statements) + ";\n")
-        script_writes = loadgen.writes(script.splitlines())
+        script_writes = replay.writes(script.splitlines())
         if sorted(set(script_writes)) != sorted(set(written)):
             raise RuntimeError(f"pgbench script writes {script_writes}, the intake {written}")
 
@@ -207,7 +208,7 @@ def run(ctx: Context) -> list[Figure]:
         )
         peak = server.peak_rss()
         loadgen.log(f"intake: {load.count} requests, {load.rps:.0f}/s")
-        pg = loadgen.pgbench(
+        pg = replay.pgbench(
             ctx.database_url,
             script,
             clients=clients,
@@ -219,7 +220,7 @@ def run(ctx: Context) -> list[Figure]:
     finally:
         loadgen.close_connections()
         ApiToken.objects.filter(name="bench-intake").delete()
-        deleted = loadgen.delete_above(marks, TABLES_ORDER)
+        deleted = replay.delete_above(marks, TABLES_ORDER)
 
     app = load.summary()
     base = pg.summary()

@@ -27,6 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/, as the runner has it
 
 import loadgen
+import replay
 from harness import Context, Figure, share
 
 NAME = "lists"
@@ -130,7 +131,7 @@ def _measure(client: Any, url: str, repeat: int) -> tuple[list[float], list[str]
     for i in range(repeat):
         t0 = time.perf_counter()
         if i == 0:
-            response, statements = loadgen.captured(lambda: client.get(url))
+            response, statements = replay.captured(lambda: client.get(url))
         else:
             response = client.get(url)
         times.append((time.perf_counter() - t0) * 1000)

@@ -36,6 +36,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/, as the runner has it
 
 import loadgen
+import replay
 from harness import Context, Figure, share
 
 NAME = "votes"
@@ -398,7 +399,7 @@ def run(ctx: Context) -> list[Figure]:
     loadgen.close_connections()
     per_client = max(1, len(voters) // CONNECTIONS)
     try:
-        pg = loadgen.pgbench(
+        pg = replay.pgbench(
             ctx.database_url,
             PGBENCH_CAST,
             clients=CONNECTIONS,
