@@ -1,9 +1,9 @@
-"""The helpers of the HTTP benchmarks (bench/loadgen.py) that turn one request's captured SQL
-into a pgbench script: the rewriting must keep the statements and change only what must differ
-per transaction. (The benchmarks themselves run in tests/bench/test_bench_smoke.py, with the
-suite; each raises when its own checks fail: every ballot and visit counted once, the tally equal
-to the raw aggregate, the chain verified, the same queries on page 1 and page 50, the script
-writing the tables the request wrote.)"""
+"""The helpers of the HTTP benchmarks (bench/replay.py, bench/loadgen.py) that turn one
+request's captured SQL into a pgbench script: the rewriting must keep the statements and change
+only what must differ per transaction. (The benchmarks themselves run in
+tests/bench/test_bench_smoke.py, with the suite; each raises when its own checks fail: every
+ballot and visit counted once, the tally equal to the raw aggregate, the chain verified, the same
+queries on page 1 and page 50, the script writing the tables the request wrote.)"""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 import loadgen
+import replay
 
 CAPTURED = [
     'SELECT "accounts_apitoken"."id" FROM "accounts_apitoken" WHERE "key_hash" = \'x\'',
@@ -38,7 +39,7 @@ CAPTURED = [
 
 def test_replay_keeps_the_writes_in_order_and_makes_new_uuids_and_times() -> None:
     case_id = (re.compile(r"(?<![\w.'/-])2003(?![\w.'/-])"), ":case_id")
-    script = loadgen.replay_script(
+    script = replay.replay_script(
         CAPTURED, replace=[case_id], gset={"cases_case": "case_id"}
     ).splitlines()
     assert [line.split(" (")[0].split(" SET")[0].split(" WHERE")[0] for line in script] == [
@@ -54,15 +55,15 @@ def test_replay_keeps_the_writes_in_order_and_makes_new_uuids_and_times() -> Non
     assert "gen_random_uuid(), 'G2026-000002', 113.2, now())" in script[2]
     assert "(3, 'a, (b)', :case_id)" in script[3]
     assert "generate_series(1, 2)" in script[4] and "914904bf" not in script[4]
-    assert loadgen.writes(script) == loadgen.writes(CAPTURED)
+    assert replay.writes(script) == replay.writes(CAPTURED)
 
 
 def test_set_columns_respects_quotes_and_parentheses() -> None:
     sql = CAPTURED[6]
-    assert loadgen.set_columns(sql, {"subject_id": ":case_id"}) == sql.replace("2003", ":case_id")
-    assert "'x, y'" in loadgen.set_columns(sql, {"actor_id": "'x, y'"})
+    assert replay.set_columns(sql, {"subject_id": ":case_id"}) == sql.replace("2003", ":case_id")
+    assert "'x, y'" in replay.set_columns(sql, {"actor_id": "'x, y'"})
     with pytest.raises(ValueError):
-        loadgen.set_columns("UPDATE t SET a = 1", {"a": "2"})
+        replay.set_columns("UPDATE t SET a = 1", {"a": "2"})
 
 
 def test_percentiles_are_nearest_rank() -> None:
