@@ -237,20 +237,6 @@ def case_count() -> int:
 
 # --- the bulk cases ----------------------------------------------------------------------------
 
-DESCRIPTIONS = [
-    "楼道堆放杂物，影响通行",
-    "小区门口垃圾满溢未清运",
-    "路灯不亮已有三天",
-    "井盖松动有安全隐患",
-    "楼上漏水影响楼下住户",
-    "夜间施工噪音扰民",
-    "共享单车乱停放堵塞人行道",
-    "绿化带被占用种菜",
-    "电动车在楼道充电",
-    "下水道堵塞污水外溢",
-]
-
-
 SESSIONS = 2  # the bulk insert and the index builds, side by side (one per core here)
 _CATEGORIES = (
     "SELECT (row_number() OVER (ORDER BY code))::int - 1 AS n, id, urgency"
@@ -270,6 +256,8 @@ def bulk_cases(
     written, and the next run starts from an empty database (`ensure`)."""
     if count <= 0:
         return 0
+    from cogov.demo.case_story import DESCRIPTIONS
+
     grids = _grid_rows()
     if not grids:
         raise RuntimeError("no demo grids: the demo did not load")
@@ -286,7 +274,7 @@ def bulk_cases(
         "n_cat": n_cat,
         "seed": seed,
         "year_start": f"{YEAR}-01-01 00:00:00+08",
-        "descriptions": DESCRIPTIONS,
+        "descriptions": DESCRIPTIONS,  # the demo's own (cogov/demo/case_story.py)
         "prefix": prefix,
     }
 
