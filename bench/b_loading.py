@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from data import create_database
 from harness import Context, Figure, share
 
 NAME = "loading"
@@ -76,7 +77,7 @@ def run(ctx: Context) -> list[Figure]:
 
     with psycopg.connect(server, autocommit=True) as admin:
         if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [empty]).fetchone():
-            admin.execute(f'CREATE DATABASE "{empty}"')
+            create_database(admin, empty)
     _migrate(_url(server, empty))
     with psycopg.connect(server, autocommit=True) as admin:
         for name in (demo_db, copy_db):

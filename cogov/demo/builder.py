@@ -1,29 +1,33 @@
 """Build the demo district: `build("tiny", seed=1)`.
 
 The order is fixed (and every part draws from its own seeded stream), so the same seed gives
-the same rows. Rows go to a writer in foreign-key order; each street is one transaction.
+the same rows. Rows go to a writer in foreign-key order; each street is one transaction. The
+streets of a district take ids from lanes of their own (context.LaneIds), so on PostgreSQL they
+are generated in forked processes, one per core, and the rows do not depend on how many.
 """
 
 from __future__ import annotations
 
+import copy
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 
-from django.db import transaction
+from django.db import connections, transaction
 from tqdm import tqdm
 
 from cogov.organizations.models import OrgKind
 
 from .accounts import demo_password_hash, finish_demo_accounts, reserve_demo_users
-from .context import Context, IdNumbers, Ids
+from .context import Anchors, Context, IdNumbers, Ids, LaneIds
+from .digest import Digest
 from .organizations import build_community_orgs, build_district_orgs
 from .people import build_grid_people
 from .randomness import stream
 from .scales import SCALES
 from .staff import build_community_staff, build_district_staff
 from .territory import Place, build_grid_housing, build_nodes
-from .writers import BulkCreateWriter, Writer, next_ids
+from .writers import BulkCreateWriter, Writer, next_ids, workers
 
 
 @dataclass
@@ -141,20 +145,110 @@ def _anchor_nodes(ctx: Context, district: Place) -> None:
 
 def _district(ctx: Context, district: Place, bar: tqdm) -> None:
     rng = stream(ctx.seed, "district", district.code)
-    # Identity numbers carry the district's code, so their counters never outlive a district.
-    ctx.id_numbers = IdNumbers()
     with transaction.atomic():
         orgs = build_district_orgs(ctx, rng, district)
         build_district_staff(ctx, rng, district, orgs)
         ctx.writer.flush()
     if district.id == ctx.anchors.district_id:
         ctx.anchors.orgs[OrgKind.DEPARTMENT] = orgs.departments[0]
-    for street in district.children:
+    # The streets are lanes (context.LaneIds, IdNumbers): each takes ids and identity numbers
+    # of its own, so a street's rows are the same whether the streets are generated one after
+    # another or in forked processes, one per core (PostgreSQL, a writer to the database).
+    streets = [
+        Lane(
+            k, len(district.children), street, orgs.street_committees[street.id], dict(ctx.ids.next)
+        )
+        for k, street in enumerate(district.children)
+    ]
+    n = workers(len(streets)) if ctx.writer.forkable else 1
+    if n > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        global _FORKED_CONTEXT
+        _FORKED_CONTEXT = ctx  # inherited by the forked processes, not pickled
+        connections.close_all()  # each forked process opens its own
+        try:
+            with ProcessPoolExecutor(n, mp_context=get_context("fork")) as pool:
+                results = list(_progress(pool.map(_forked_street, streets), streets, bar))
+        finally:
+            _FORKED_CONTEXT = None
+    else:
+        results = list(_progress((_street(ctx, lane) for lane in streets), streets, bar))
+    # Merge in street order, so that the anchors (the first community's) are the same.
+    for street in results:
+        ctx.writer.digest.merge(street.digest)
+        for name, rows in street.rows_written.items():
+            ctx.writer.rows_written[name] = ctx.writer.rows_written.get(name, 0) + rows
+        for what, count in street.counts.items():
+            ctx.count(what, count)
+        for kind, org_id in street.anchors.orgs.items():
+            ctx.anchors.orgs.setdefault(kind, org_id)
+        ctx.anchors.persons.update(street.anchors.persons)
+        ctx.anchors.party_branch_of.update(street.anchors.party_branch_of)
+    ctx.ids.after_lanes([street.ids_used for street in results], len(streets))
+
+
+@dataclass
+class Lane:
+    """One street of a district, generated apart: lane `index` of `lanes`, its ids from `start`."""
+
+    index: int
+    lanes: int
+    street: Place
+    committee: tuple[int, str]  # the street's party working committee
+    start: dict[str, int]
+
+
+@dataclass
+class StreetRows:
+    """What generating a street changed besides the database: merged by `_district`."""
+
+    ids_used: dict[str, int]
+    counts: dict[str, int]
+    rows_written: dict[str, int]
+    digest: Digest
+    anchors: Anchors
+
+
+_FORKED_CONTEXT: Context | None = None
+
+
+def _forked_street(lane: Lane) -> StreetRows:
+    assert _FORKED_CONTEXT is not None
+    try:
+        return _street(_FORKED_CONTEXT, lane)
+    finally:
+        connections.close_all()
+
+
+def _progress(results: Iterator[StreetRows], lanes: list[Lane], bar: tqdm) -> Iterator[StreetRows]:
+    for lane, result in zip(lanes, results, strict=True):
+        bar.update(len(lane.street.children))
+        yield result
+
+
+def _street(ctx: Context, lane: Lane) -> StreetRows:
+    """Generate one street's communities in one transaction, on a context of the street's own."""
+    writer = ctx.writer
+    kept = writer.digest, writer.rows_written
+    writer.digest, writer.rows_written = Digest(), {}
+    own = replace(
+        ctx,
+        ids=LaneIds(lane.start, lane.index, lane.lanes),
+        id_numbers=IdNumbers(lane.index, lane.lanes),
+        counts={},
+        anchors=copy.deepcopy(ctx.anchors),
+    )
+    try:
         with transaction.atomic():
-            for community in street.children:
-                _community(ctx, community, orgs.street_committees[street.id])
-                bar.update()
-            ctx.writer.flush()
+            for community in lane.street.children:
+                _community(own, community, lane.committee)
+            writer.flush()
+        assert isinstance(own.ids, LaneIds)
+        return StreetRows(own.ids.used, own.counts, writer.rows_written, writer.digest, own.anchors)
+    finally:
+        writer.digest, writer.rows_written = kept
 
 
 def _community(ctx: Context, community: Place, street_committee: tuple[int, str]) -> None:

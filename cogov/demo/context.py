@@ -36,18 +36,24 @@ class Anchors:
 
 class IdNumbers:
     """Unique identity numbers: per (region, birth date, gender) the 500 sequence numbers are
-    handed out in a scrambled but fixed order; a full day moves on to the next day."""
+    handed out in a scrambled but fixed order; a full day moves on to the next day.
 
-    def __init__(self) -> None:
+    Lane `lane` of `lanes` (one street of a district's streets, generated apart) takes only
+    the sequence numbers lane, lane + lanes, lane + 2 × lanes, …: no two lanes ever make the
+    same number, and a lane's numbers do not depend on which process generates it."""
+
+    def __init__(self, lane: int = 0, lanes: int = 1) -> None:
         self.used: dict[tuple[str, dt.date, str], int] = {}
+        self.lane, self.lanes = lane, lanes
 
     def make(self, region: str, birth: dt.date, gender: str) -> tuple[str, dt.date]:
         while True:
             key = (region, birth, gender)
             n = self.used.get(key, 0)
-            if n < 500:
+            index = n * self.lanes + self.lane
+            if index < 500:
                 self.used[key] = n + 1
-                slot = (n * 37 + birth.toordinal()) % 500
+                slot = (index * 37 + birth.toordinal()) % 500
                 sequence = slot * 2 + (1 if gender == "M" else 0)
                 return idnumber.make(region, birth, sequence), birth
             birth -= dt.timedelta(days=1)
@@ -61,6 +67,27 @@ class Ids:
         value = self.next[table.name]
         self.next[table.name] = value + 1
         return value
+
+    def after_lanes(self, used: list[dict[str, int]], lanes: int) -> None:
+        """Move past the ids that `lanes` LaneIds from here took (`used`: each lane's counts)."""
+        for name in self.next:
+            self.next[name] += max((u.get(name, 0) for u in used), default=0) * lanes
+
+
+class LaneIds(Ids):
+    """Ids for lane `lane` of `lanes` from `start`: start + lane, start + lane + lanes, … per
+    table. The streets of a district are lanes, so that each street's rows get the same ids
+    whether the streets are generated one after another or in several processes."""
+
+    def __init__(self, start: dict[str, int], lane: int, lanes: int) -> None:
+        super().__init__(start)
+        self.lane, self.lanes = lane, lanes
+        self.used: dict[str, int] = {}
+
+    def take(self, table: Table) -> int:
+        n = self.used.get(table.name, 0)
+        self.used[table.name] = n + 1
+        return self.next[table.name] + n * self.lanes + self.lane
 
 
 @dataclass

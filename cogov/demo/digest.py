@@ -50,6 +50,12 @@ class Digest:
         self.tables[table.name] = (self.tables.get(table.name, 0) + h) % _MOD
         self.counts[table.name] = self.counts.get(table.name, 0) + 1
 
+    def merge(self, other: Digest) -> None:
+        """Add another digest's rows (the rows of a street generated in another process)."""
+        for name, value in other.tables.items():
+            self.tables[name] = (self.tables.get(name, 0) + value) % _MOD
+            self.counts[name] = self.counts.get(name, 0) + other.counts[name]
+
     def hexdigest(self) -> str:
         h = hashlib.sha256()
         for name in sorted(self.tables):

@@ -27,6 +27,10 @@ from .tables import TABLES, Table
 class Writer(Protocol):
     digest: Digest
     rows_written: dict[str, int]
+    # Whether forked processes may write through copies of this writer (the streets of a
+    # district, builder.py): true for writers that store rows in the database and keep nothing
+    # else the caller reads.
+    forkable: bool
 
     def add(self, table: Table, row: tuple[Any, ...]) -> None: ...
 
@@ -37,6 +41,8 @@ class Writer(Protocol):
 
 class DigestWriter:
     """Stores nothing: only digests and counts the rows (for tests and dry runs)."""
+
+    forkable = False  # a dry run measures the generator in one process
 
     def __init__(self, digest: bool = True) -> None:
         self.digest = Digest()
@@ -56,6 +62,8 @@ class DigestWriter:
 
 
 class BulkCreateWriter(DigestWriter):
+    forkable = True
+
     def __init__(self, batch_size: int = 5000, digest: bool = True) -> None:
         super().__init__(digest)
         self.batch_size = batch_size
@@ -95,6 +103,7 @@ class CopyWriter(BulkCreateWriter):
     def __init__(self, batch_size: int = 20000, digest: bool = True, tee: Any = None) -> None:
         super().__init__(batch_size, digest)
         self.tee = tee
+        self.forkable = tee is None  # the rows teed in a forked process would be lost
 
     def flush(self) -> None:
         with connection.cursor() as cursor:
