@@ -79,36 +79,59 @@ def _store_many(
     """Recompute `key` for every node and period in one batch (`registry.compute_series`) and
     store each value unless its row's stamp moved meanwhile. `rows` holds the rows already read;
     the missing ones are created dirty first, so their stamps are noted before the
-    computation."""
-    missing = [(n, p) for n in nodes for p in periods if (n.pk, p) not in rows]
-    if missing:
-        now = timezone.now()
-        Rollup.objects.bulk_create(
-            [
-                Rollup(
-                    metric=key,
-                    node=n,
-                    period_start=p.start,
-                    period_end=p.end,
-                    computed_at=now,
-                    dirty=True,
-                )
-                for n, p in missing
-            ],
-            ignore_conflicts=True,  # some created meanwhile by a concurrent reader
-        )
-        rows = {**rows, **_read(key, [n for n, _p in missing], [p for _n, p in missing])}
-    stamps = {cell: rows[cell].stamp for cell in ((n.pk, p) for n in nodes for p in periods)}
-    computed = registry.compute_series(key, nodes, periods)
+    computation.
+
+    The metrics computed in the same batch as `key` (`registry.family`: the resolution and
+    satisfaction rates) are stored too, in their cells that are missing or dirty, under the
+    same stamp rule: the next rate of the dashboard then reads rollup rows."""
+    cells = [(n.pk, p) for n in nodes for p in periods]
+    siblings = [k for k in registry.family(key)[1:] if registry.cacheable(k)]
+    read = {key: rows, **{k: _read(k, nodes, periods) for k in siblings}}
+    stale = {key: cells}
+    for k in siblings:
+        stale[k] = [c for c in cells if c not in read[k] or read[k][c].dirty]
+    for k, wanted in stale.items():
+        read[k] = _created(k, [c for c in wanted if c not in read[k]], nodes, read[k])
+    stamps = {k: {c: read[k][c].stamp for c in wanted} for k, wanted in stale.items()}
+    computed = registry.compute_family_series(key, nodes, periods)
     now = timezone.now()
     out: dict[Cell, Decimal | None] = {}
-    for n in nodes:
-        for p, value in zip(periods, computed[n.pk], strict=True):
-            out[(n.pk, p)] = value
-            Rollup.objects.filter(pk=rows[(n.pk, p)].pk, stamp=stamps[(n.pk, p)]).update(
-                value=value, computed_at=now, dirty=False
+    for k, series in computed.items():
+        if k not in stamps:
+            continue
+        values = {(n.pk, p): v for n in nodes for p, v in zip(periods, series[n.pk], strict=True)}
+        if k == key:
+            out = {c: values[c] for c in cells}
+        for cell, stamp in stamps[k].items():
+            Rollup.objects.filter(pk=read[k][cell].pk, stamp=stamp).update(
+                value=values[cell], computed_at=now, dirty=False
             )
     return out
+
+
+def _created(
+    key: str, missing: list[Cell], nodes: list[Any], rows: dict[Cell, Rollup]
+) -> dict[Cell, Rollup]:
+    """`rows` with rows created (dirty) for the `missing` cells of `key`."""
+    if not missing:
+        return rows
+    now = timezone.now()
+    by_pk = {n.pk: n for n in nodes}
+    Rollup.objects.bulk_create(
+        [
+            Rollup(
+                metric=key,
+                node=by_pk[pk],
+                period_start=p.start,
+                period_end=p.end,
+                computed_at=now,
+                dirty=True,
+            )
+            for pk, p in missing
+        ],
+        ignore_conflicts=True,  # some created meanwhile by a concurrent reader
+    )
+    return {**rows, **_read(key, [by_pk[pk] for pk, _p in missing], [p for _pk, p in missing])}
 
 
 def _read(key: str, nodes: list[Any], periods: list[Period]) -> dict[Cell, Rollup]:

@@ -18,7 +18,14 @@ from django.db.models import Case as CaseWhen
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cogov.core.metrics import Period, notifies, ratio, register, register_batch
+from cogov.core.metrics import (
+    Period,
+    notifies,
+    ratio,
+    register,
+    register_batch,
+    register_family,
+)
 from cogov.core.policies import get_policies, get_policy
 
 from .models import Case, CaseEvent, DepartmentRating, Whistle, WhistleReport
@@ -376,21 +383,19 @@ def _satisfaction(c: dict[str, int], rules: Any) -> Decimal | None:
     return (Decimal(score) / base).quantize(Decimal("0.0001"))
 
 
-@register_batch("cases.resolution_rate")
-def resolution_rate_many(nodes: list[Any], periods: list[Period]) -> Series:
+@register_family("cases.resolution_rate", "cases.satisfaction_rate")
+def revisit_rates_many(nodes: list[Any], periods: list[Period]) -> dict[str, Series]:
+    """The resolution and satisfaction rates: one count of the revisits serves both."""
     rules = get_policies("cases.scoring", nodes)
+    counts = _revisit_counts(nodes, periods)
     return {
-        pk: [_resolution(c, rules[pk]) for c in per_period]
-        for pk, per_period in _revisit_counts(nodes, periods).items()
-    }
-
-
-@register_batch("cases.satisfaction_rate")
-def satisfaction_rate_many(nodes: list[Any], periods: list[Period]) -> Series:
-    rules = get_policies("cases.scoring", nodes)
-    return {
-        pk: [_satisfaction(c, rules[pk]) for c in per_period]
-        for pk, per_period in _revisit_counts(nodes, periods).items()
+        "cases.resolution_rate": {
+            pk: [_resolution(c, rules[pk]) for c in per_period] for pk, per_period in counts.items()
+        },
+        "cases.satisfaction_rate": {
+            pk: [_satisfaction(c, rules[pk]) for c in per_period]
+            for pk, per_period in counts.items()
+        },
     }
 
 

@@ -165,6 +165,70 @@ def compute(key: str, node: Any, period: Period) -> Decimal | None:
     return metric(node, period)
 
 
+# A family's batched form: {metric key: {node pk: [value per period]}} for every key it serves.
+FamilyBatch = Callable[[list[Any], list[Period]], dict[str, dict[int, list[Decimal | None]]]]
+_FAMILIES: dict[str, tuple[tuple[str, ...], FamilyBatch]] = {}
+
+
+def register_family(*keys: str) -> Callable[[FamilyBatch], FamilyBatch]:
+    """Register one batched form for several registered metrics that read the same rows (the
+    resolution and satisfaction rates count the same revisits): given nodes and periods, it
+    returns {key: {node pk: [value per period]}} for each of `keys`, under the contract of
+    `register_batch`. Each key's batched form is then its part of this function's answer, and
+    `compute_family_series` gives every key's from one batch (the rollups store them together,
+    so the second rate of a dashboard reads rollup rows instead of the cases again)."""
+
+    def decorator(func: FamilyBatch) -> FamilyBatch:
+        for key in keys:
+            register_batch(key)(_part(func, key))
+            _FAMILIES[key] = (keys, func)
+        return func
+
+    return decorator
+
+
+def _part(func: FamilyBatch, key: str) -> Batch:
+    def batch(nodes: list[Any], periods: list[Period]) -> dict[int, list[Decimal | None]]:
+        return func(nodes, periods)[key]
+
+    batch.__name__ = f"{func.__name__}[{key}]"
+    return batch
+
+
+def family(key: str) -> tuple[str, ...]:
+    """`key` and the metrics computed in the same batch as it (registered together with
+    `register_family`), `key` first."""
+    keys = _FAMILIES[key][0] if key in _FAMILIES else ()
+    return (key, *(k for k in keys if k != key))
+
+
+def compute_family_series(
+    key: str, nodes: Iterable[Any], periods: list[Period]
+) -> dict[str, dict[int, list[Decimal | None]]]:
+    """`compute_series` of `key` and of every metric of its family defined for all `nodes`'
+    levels, as {key: {node pk: [value per period]}}, from one batch when the periods do not
+    overlap (else `key` alone, as `compute_series` computes it)."""
+    nodes = list(nodes)
+    ordered = sorted(periods, key=lambda p: p.start)
+    overlapping = any(a.end > b.start for a, b in itertools.pairwise(ordered))
+    keys = [key] + [k for k in family(key)[1:] if all(n.level in get(k).levels for n in nodes)]
+    if len(keys) == 1 or overlapping or not nodes or not periods:
+        return {key: compute_series(key, nodes, periods)}
+    for node in nodes:
+        if node.level not in get(key).levels:
+            raise ValueError(f"metric {key!r} is not defined for level {node.level!r}")
+    got = _FAMILIES[key][1](nodes, periods)
+    out = {}
+    for k in keys:
+        wrong = [n.pk for n in nodes if len(got.get(k, {}).get(n.pk, ())) != len(periods)]
+        if wrong:
+            raise RuntimeError(
+                f"the batched form of {k!r} did not return {len(periods)} values for nodes {wrong}"
+            )
+        out[k] = {n.pk: list(got[k][n.pk]) for n in nodes}
+    return out
+
+
 def compute_many(key: str, nodes: Iterable[Any], period: Period) -> dict[int, Decimal | None]:
     """The metric for every node in `nodes`, as {node pk: value}: through the metric's batched
     form when it has one (a fixed number of queries), else one `compute` per node. The values

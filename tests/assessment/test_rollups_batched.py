@@ -50,15 +50,17 @@ def test_a_trend_computes_its_missing_months_in_one_batch(world):
         trend = rollups.series(key, street, months)
     assert trend == [metrics.compute(key, street, p) for p in months]
     assert any(v is not None for v in trend)
-    # Read, create the twelve rows, read them back, policies, one aggregate, twelve stores.
-    assert len(cold.captured_queries) <= 5 + len(months)
+    # For the rate and for the satisfaction rate of the same batch: read, create the twelve
+    # rows, read them back; then policies, one aggregate, and twelve stores each.
+    assert len(cold.captured_queries) <= 2 + 2 * 3 + 2 * len(months)
     rows = Rollup.objects.filter(metric=key, node=street)
     assert rows.count() == 12 and not rows.filter(dirty=True).exists()
     touched("cases", world.nodes["G11"].path, [Period.month(2026, 3).start])  # March only
     assert list(rows.filter(dirty=True).values_list("period_start__month", flat=True)) == [3]
     with CaptureQueriesContext(connection) as warm:
         assert rollups.series(key, street, months) == trend
-    assert len(warm.captured_queries) <= 4  # the rows, policies, one aggregate, one store
+    # The rows of both rates, policies, one aggregate, one store each (March of both rates).
+    assert len(warm.captured_queries) <= 6
 
 
 def test_dirty_rows_recompute_together(world):
@@ -160,3 +162,36 @@ def test_the_worker_sweep_repairs_dirty_rollups(world):
     assert Rollup.objects.filter(dirty=True).exists()
     run_sweep()
     assert not Rollup.objects.filter(dirty=True).exists()
+
+
+def test_a_rate_stores_the_rates_of_its_batch_too(world):
+    """Computing the resolution rate stores the satisfaction rate of the same cells (one count
+    of the revisits serves both): the dashboard's next rate reads rollup rows only. A sibling's
+    clean rows are not rewritten."""
+    _cases(world)
+    months = [Period.month(2026, m) for m in range(1, 7)]
+    street = world.nodes["S1"]
+    rollups.series("cases.satisfaction_rate", street, months[:2])  # two clean sibling rows
+    clean = {
+        r.period_start: r.stamp
+        for r in Rollup.objects.filter(metric="cases.satisfaction_rate", node=street)
+    }
+    assert len(clean) == 2
+    rollups.series("cases.resolution_rate", street, months)
+    sibling = Rollup.objects.filter(metric="cases.satisfaction_rate", node=street)
+    assert sibling.count() == 6 and not sibling.filter(dirty=True).exists()
+    assert {r.period_start: r.stamp for r in sibling if r.period_start in clean} == clean
+    with CaptureQueriesContext(connection) as ctx:
+        trend = rollups.series("cases.satisfaction_rate", street, months)
+    assert trend == [metrics.compute("cases.satisfaction_rate", street, p) for p in months]
+    assert len(ctx.captured_queries) == 1  # the rollup rows only: no count of the cases
+    # The same for a level's values.
+    communities = _level(Level.COMMUNITY)
+    period = Period.year(2026)
+    rollups.values("cases.satisfaction_rate", communities, period)
+    with CaptureQueriesContext(connection) as ctx:
+        values = rollups.values("cases.resolution_rate", communities, period)
+    assert values == {
+        n.pk: metrics.compute("cases.resolution_rate", n, period) for n in communities
+    }
+    assert len(ctx.captured_queries) == 1

@@ -242,3 +242,30 @@ def test_overlapping_periods_are_batched_one_at_a_time(cases_world: World) -> No
         for node in nodes:
             assert got[node.pk] == [metrics.compute(key, node, p) for p in periods]
     assert metrics.compute_series("cases.volume", nodes, []) == {n.pk: [] for n in nodes}
+
+
+def test_the_revisit_rates_are_one_family_computed_from_one_batch(cases_world: World) -> None:
+    # Resolution and satisfaction count the same revisits: one batch gives both, each equal to
+    # its own compute, in the queries of one of them.
+    assert metrics.family("cases.satisfaction_rate") == (
+        "cases.satisfaction_rate",
+        "cases.resolution_rate",
+    )
+    assert metrics.family("cases.volume") == ("cases.volume",)
+    months = [Period.month(2026, m) for m in (2, 3, 4)]
+    nodes = [cases_world.nodes[k] for k in ("G11", "S1", "C4", "D", "C1", "C3")]
+    with CaptureQueriesContext(connection) as both:
+        got = metrics.compute_family_series("cases.resolution_rate", nodes, months)
+    assert list(got) == ["cases.resolution_rate", "cases.satisfaction_rate"]
+    for key, series in got.items():
+        for node in nodes:
+            assert series[node.pk] == [metrics.compute(key, node, p) for p in months], key
+    with CaptureQueriesContext(connection) as one:
+        metrics.compute_series("cases.resolution_rate", nodes, months)
+    assert len(both.captured_queries) == len(one.captured_queries)
+    # Overlapping periods, or a metric without a family: the metric alone, as compute_series.
+    overlapping = [Period.month(2026, 3), Period.year(2026)]
+    assert metrics.compute_family_series("cases.resolution_rate", nodes, overlapping) == {
+        "cases.resolution_rate": metrics.compute_series("cases.resolution_rate", nodes, overlapping)
+    }
+    assert list(metrics.compute_family_series("cases.volume", nodes, months)) == ["cases.volume"]
