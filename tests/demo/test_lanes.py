@@ -30,10 +30,29 @@ def eight_streets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(activity_cases.VOLUME, "lanes", 40)
 
 
+def _shipped_data() -> None:
+    """Transactional tests flush the database, data migrations included: put back the rows
+    the demo reads (case categories, deliberation procedures, Open311 attributes, the
+    territory version) when an earlier transactional test took them away."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from cogov.cases.models import Category
+
+    if not Category.objects.exists():
+        import_module("cogov.cases.migrations.0002_default_categories").forwards(apps, None)
+    import_module("cogov.deliberation.migrations.0002_builtin_procedures").forward(apps, None)
+    import_module("cogov.open311.migrations.0002_default_attributes").forwards(apps, None)
+    import_module("cogov.territory.migrations.0002_territory_version").create_row(apps, None)
+
+
+# Transactional: the forked processes must see the rows committed before they start.
 @pytest.mark.django_db(transaction=True)
 def test_streets_give_the_same_rows_in_one_process_or_several(
     eight_streets: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    _shipped_data()
     forked: list[int] = []
     real = builder.workers
 
