@@ -420,12 +420,9 @@ def _deadlines(rng: random.Random, batch: Batch, ids: dict[str, int], case: Any)
         )
 
 
-_CT: dict[str, int] = {}
-
-
 def _case_type() -> int:
-    if "case" not in _CT:
-        from cogov.cases.models import Case
+    # Django's own content-type cache, not one of ours: it is cleared when the content types
+    # are created again (a flushed test database gives them new ids).
+    from cogov.cases.models import Case
 
-        _CT["case"] = ContentType.objects.get_for_model(Case).pk
-    return _CT["case"]
+    return int(ContentType.objects.get_for_model(Case).pk)
