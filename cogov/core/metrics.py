@@ -209,24 +209,14 @@ def compute_family_series(
     levels, as {key: {node pk: [value per period]}}, from one batch when the periods do not
     overlap (else `key` alone, as `compute_series` computes it)."""
     nodes = list(nodes)
-    ordered = sorted(periods, key=lambda p: p.start)
-    overlapping = any(a.end > b.start for a, b in itertools.pairwise(ordered))
     keys = [key] + [k for k in family(key)[1:] if all(n.level in get(k).levels for n in nodes)]
-    if len(keys) == 1 or overlapping or not nodes or not periods:
+    if len(keys) == 1 or _overlapping(periods) or not nodes or not periods:
         return {key: compute_series(key, nodes, periods)}
     for node in nodes:
         if node.level not in get(key).levels:
             raise ValueError(f"metric {key!r} is not defined for level {node.level!r}")
     got = _FAMILIES[key][1](nodes, periods)
-    out = {}
-    for k in keys:
-        wrong = [n.pk for n in nodes if len(got.get(k, {}).get(n.pk, ())) != len(periods)]
-        if wrong:
-            raise RuntimeError(
-                f"the batched form of {k!r} did not return {len(periods)} values for nodes {wrong}"
-            )
-        out[k] = {n.pk: list(got[k][n.pk]) for n in nodes}
-    return out
+    return {k: _checked(k, got.get(k, {}), nodes, periods) for k in keys}
 
 
 def compute_many(key: str, nodes: Iterable[Any], period: Period) -> dict[int, Decimal | None]:
@@ -252,8 +242,7 @@ def compute_series(
         return {node.pk: [] for node in nodes}
     if metric.batch is None:
         return {node.pk: [metric(node, p) for p in periods] for node in nodes}
-    ordered = sorted(periods, key=lambda p: p.start)
-    if any(a.end > b.start for a, b in itertools.pairwise(ordered)):
+    if _overlapping(periods):
         parts = [_batch(metric, nodes, [p]) for p in periods]
         return {node.pk: [part[node.pk][0] for part in parts] for node in nodes}
     return _batch(metric, nodes, periods)
@@ -261,12 +250,22 @@ def compute_series(
 
 def _batch(metric: Metric, nodes: list[Any], periods: list[Period]) -> dict[int, list[Any]]:
     assert metric.batch is not None
-    got = metric.batch(nodes, periods)
+    return _checked(metric.key, metric.batch(nodes, periods), nodes, periods)
+
+
+def _overlapping(periods: list[Period]) -> bool:
+    ordered = sorted(periods, key=lambda p: p.start)
+    return any(a.end > b.start for a, b in itertools.pairwise(ordered))
+
+
+def _checked(
+    key: str, got: dict[int, list[Any]], nodes: list[Any], periods: list[Period]
+) -> dict[int, list[Any]]:
+    """A batched form's answer, refused unless it gives every node a value per period."""
     wrong = [n.pk for n in nodes if len(got.get(n.pk, ())) != len(periods)]
     if wrong:
         raise RuntimeError(
-            f"the batched form of {metric.key!r} did not return {len(periods)} values for nodes"
-            f" {wrong}"
+            f"the batched form of {key!r} did not return {len(periods)} values for nodes {wrong}"
         )
     return {node.pk: list(got[node.pk]) for node in nodes}
 
